@@ -1,0 +1,84 @@
+package io.weir.broker;
+
+import java.util.Map;
+
+import io.weir.broker.admin.TopicAdmin;
+import io.weir.broker.api.BrokerContext;
+import io.weir.broker.purgatory.DelayedOperationPurgatory;
+import io.weir.broker.purgatory.SystemTimer;
+import io.weir.broker.server.DelayedFetch;
+import io.weir.broker.server.DelayedProduce;
+import io.weir.broker.server.FetchSessionCache;
+import io.weir.broker.server.MetadataCache;
+import io.weir.broker.server.MetadataLoader;
+import io.weir.broker.server.ReplicaManager;
+import io.weir.cluster.zk.ProducerIdManager;
+import io.weir.cluster.zk.ZkStore;
+import io.weir.common.Scheduler;
+import io.weir.common.Time;
+import io.weir.storage.LogConfig;
+import io.weir.storage.LogManager;
+import io.weir.storage.LogManagerConfig;
+
+/**
+ * Wires the broker's in-process parts (everything between the network and ZooKeeper) and stops
+ * them again. Kept apart from {@link Broker} so tests can build the same graph.
+ *
+ * <p>Not thread-safe; built and closed by the broker's lifecycle thread.
+ */
+final class BrokerComponents implements AutoCloseable {
+
+    private final BrokerContext context;
+    private final SystemTimer timer;
+
+    private BrokerComponents(BrokerContext context, SystemTimer timer) {
+        this.context = context;
+        this.timer = timer;
+    }
+
+    static LogManager startLogManager(BrokerConfig config, ZkStore zk, Scheduler scheduler, Time time) {
+        Map<String, Object> defaults = config.topicDefaults();
+        LogConfig topicDefaults = LogConfig.fromProps(defaults, Map.of());
+        LogManagerConfig lmc = new LogManagerConfig(
+            config.logDirs(),
+            topicDefaults,
+            config.getInt(BrokerConfig.NUM_RECOVERY_THREADS_PER_DATA_DIR),
+            config.getLong(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
+            config.getLong(BrokerConfig.LOG_FLUSH_SCHEDULER_INTERVAL_MS),
+            config.getInt(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+            config.getInt(BrokerConfig.LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS),
+            config.getLong(BrokerConfig.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS),
+            topicDefaults.fileDeleteDelayMs(),
+            config.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
+            config.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS));
+        LogManager logManager = new LogManager(lmc, scheduler, time);
+        logManager.startup(topic -> LogConfig.fromProps(defaults, zk.getTopicConfig(topic)));
+        return logManager;
+    }
+
+    static BrokerComponents create(BrokerConfig config, String clusterId, ZkStore zk, LogManager logManager,
+                                   Time time) {
+        SystemTimer timer = new SystemTimer("weir-purgatory", time);
+        DelayedOperationPurgatory<DelayedProduce> producePurgatory = new DelayedOperationPurgatory<>("Produce", timer);
+        DelayedOperationPurgatory<DelayedFetch> fetchPurgatory = new DelayedOperationPurgatory<>("Fetch", timer);
+        MetadataCache cache = new MetadataCache();
+        ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, producePurgatory,
+            fetchPurgatory);
+        MetadataLoader loader = new MetadataLoader(config.brokerId(), zk, cache, replicaManager, logManager,
+            config.topicDefaults());
+        BrokerContext ctx = new BrokerContext(config, clusterId, time, zk, cache, loader, replicaManager,
+            logManager, new TopicAdmin(zk, cache, config), new ProducerIdManager(zk, config.brokerId()),
+            new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(), time));
+        return new BrokerComponents(ctx, timer);
+    }
+
+    BrokerContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        context.replicaManager().close();
+        timer.close();
+    }
+}

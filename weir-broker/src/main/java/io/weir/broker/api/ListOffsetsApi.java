@@ -1,0 +1,88 @@
+package io.weir.broker.api;
+
+import java.util.Optional;
+
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
+
+import io.weir.broker.network.Request;
+import io.weir.broker.server.Partition;
+import io.weir.storage.Log;
+
+/**
+ * ListOffsets: earliest, latest (the high watermark for consumers), max timestamp, and the
+ * first offset at or after a timestamp, from the partition leader.
+ *
+ * <p>Stateless; runs on handler threads.
+ */
+public final class ListOffsetsApi implements ApiHandler {
+
+    private final BrokerContext ctx;
+
+    public ListOffsetsApi(BrokerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handle(Request request) {
+        ListOffsetsRequest req = request.body(ListOffsetsRequest.class);
+        boolean fromConsumer = req.replicaId() == ListOffsetsRequest.CONSUMER_REPLICA_ID;
+        ListOffsetsResponseData data = new ListOffsetsResponseData();
+        for (ListOffsetsTopic topic : req.data().topics()) {
+            ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(topic.name());
+            for (ListOffsetsPartition p : topic.partitions()) {
+                tr.partitions().add(listOffset(new TopicPartition(topic.name(), p.partitionIndex()), p,
+                    fromConsumer, req.isolationLevel()));
+            }
+            data.topics().add(tr);
+        }
+        if (request.apiVersion() < 4) {
+            // LeaderEpoch is a v4+ field that the serializer refuses to write at older versions.
+            data.topics().forEach(t -> t.partitions().forEach(p -> p.setLeaderEpoch(-1)));
+        }
+        request.sendResponse(new ListOffsetsResponse(data));
+    }
+
+    private ListOffsetsPartitionResponse listOffset(TopicPartition tp, ListOffsetsPartition p, boolean fromConsumer,
+                                                    IsolationLevel isolation) {
+        ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(tp.partition())
+            .setTimestamp(ListOffsetsResponse.UNKNOWN_TIMESTAMP).setOffset(ListOffsetsResponse.UNKNOWN_OFFSET);
+        Partition partition = ctx.replicaManager().leaderPartitionOrNull(tp);
+        if (partition == null) {
+            return r.setErrorCode(ctx.replicaManager().leaderError(tp).code());
+        }
+        Errors epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch());
+        if (epochError != Errors.NONE) {
+            return r.setErrorCode(epochError.code());
+        }
+        Log log = partition.log();
+        long hw = log.highWatermark();
+        try {
+            if (p.timestamp() == ListOffsetsRequest.LATEST_TIMESTAMP) {
+                long offset = fromConsumer ? hw : log.logEndOffset();
+                return r.setErrorCode(Errors.NONE.code()).setOffset(offset).setLeaderEpoch(partition.leaderEpoch());
+            }
+            Optional<TimestampAndOffset> found = log.fetchOffsetByTimestamp(p.timestamp());
+            r.setErrorCode(Errors.NONE.code());
+            if (found.isEmpty() || (fromConsumer && found.get().offset >= hw
+                    && p.timestamp() != ListOffsetsRequest.EARLIEST_TIMESTAMP)) {
+                return r;
+            }
+            TimestampAndOffset t = found.get();
+            return r.setTimestamp(t.timestamp).setOffset(t.offset)
+                .setLeaderEpoch(t.leaderEpoch.orElse(-1));
+        } catch (KafkaStorageException e) {
+            return r.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.weir.broker.api;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+
+import io.weir.broker.network.Request;
+import io.weir.broker.server.ProducePartitionResult;
+
+/**
+ * Produce: resolves topics by name (v3-12) or id (v13), appends through the ReplicaManager and
+ * answers per partition. acks=0 sends no response; as in Kafka, a failed acks=0 produce closes
+ * the connection so the client learns something went wrong.
+ *
+ * <p>Stateless; runs on handler threads, completes on whichever thread completes the append.
+ */
+public final class ProduceApi implements ApiHandler {
+
+    private final BrokerContext ctx;
+
+    public ProduceApi(BrokerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handle(Request request) {
+        ProduceRequest req = request.body(ProduceRequest.class);
+        short acks = req.acks();
+        Map<TopicPartition, ProducePartitionResult> failed = new LinkedHashMap<>();
+        Map<TopicPartition, MemoryRecords> entries = new LinkedHashMap<>();
+        Map<String, Uuid> topicIds = new HashMap<>();
+        for (ProduceRequestData.TopicProduceData topic : req.data().topicData()) {
+            String name = resolveName(topic);
+            topicIds.put(name, topic.topicId());
+            for (ProduceRequestData.PartitionProduceData pd : topic.partitionData()) {
+                TopicPartition tp = new TopicPartition(name == null ? "" : name, pd.index());
+                Errors error = validate(name, acks, request.apiVersion(), pd);
+                if (error != Errors.NONE) {
+                    failed.put(tp, ProducePartitionResult.error(error, null));
+                } else {
+                    entries.put(tp, (MemoryRecords) pd.records());
+                }
+            }
+        }
+        ctx.replicaManager().appendRecords(req.timeout(), acks, entries, results -> {
+            Map<TopicPartition, ProducePartitionResult> all = new LinkedHashMap<>(failed);
+            all.putAll(results);
+            respond(request, acks, all, topicIds);
+        });
+    }
+
+    private String resolveName(ProduceRequestData.TopicProduceData topic) {
+        if (topic.name() != null && !topic.name().isEmpty()) {
+            return topic.name();
+        }
+        return ctx.metadataCache().topicName(topic.topicId()).orElse(null);
+    }
+
+    private Errors validate(String name, short acks, short version,
+                            ProduceRequestData.PartitionProduceData pd) {
+        if (name == null) {
+            return Errors.UNKNOWN_TOPIC_ID;
+        }
+        if (acks != 0 && acks != 1 && acks != -1) {
+            return Errors.INVALID_REQUIRED_ACKS;
+        }
+        if (!(pd.records() instanceof MemoryRecords)) {
+            return Errors.CORRUPT_MESSAGE;
+        }
+        try {
+            ProduceRequest.validateRecords(version, pd.records());
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
+        return Errors.NONE;
+    }
+
+    private static void respond(Request request, short acks, Map<TopicPartition, ProducePartitionResult> results,
+                                Map<String, Uuid> topicIds) {
+        if (acks == 0) {
+            boolean anyError = results.values().stream().anyMatch(r -> r.error() != Errors.NONE);
+            if (anyError) {
+                request.closeConnection();
+            } else {
+                request.noResponse();
+            }
+            return;
+        }
+        ProduceResponseData data = new ProduceResponseData();
+        Map<String, TopicProduceResponse> byTopic = new LinkedHashMap<>();
+        results.forEach((tp, r) -> {
+            TopicProduceResponse topic = byTopic.computeIfAbsent(tp.topic(), t -> {
+                TopicProduceResponse created = new TopicProduceResponse().setName(t)
+                    .setTopicId(topicIds.getOrDefault(t, Uuid.ZERO_UUID));
+                data.responses().add(created);
+                return created;
+            });
+            topic.partitionResponses().add(new PartitionProduceResponse()
+                .setIndex(tp.partition())
+                .setErrorCode(r.error().code())
+                .setErrorMessage(r.errorMessage())
+                .setBaseOffset(r.baseOffset())
+                .setLogAppendTimeMs(r.logAppendTimeMs())
+                .setLogStartOffset(r.logStartOffset()));
+        });
+        request.sendResponse(new ProduceResponse(data));
+    }
+}

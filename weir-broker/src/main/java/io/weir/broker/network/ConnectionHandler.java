@@ -1,0 +1,293 @@
+package io.weir.broker.network;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.apache.kafka.common.network.Send;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.weir.common.Time;
+
+/**
+ * One connection's request cycle, Kafka's rule: after a request is read, the connection reads
+ * nothing more until that request is completed (response written, no response, or close), so
+ * requests are handled and answered strictly in order and a connection has at most one request
+ * in the broker. Frames the decoder already cut from bytes read before the pause wait here, in
+ * order, with any framing error behind them. Reading also stays paused while the request queue
+ * is full or the channel is over its write-buffer high water mark.
+ *
+ * <p>Confined to the connection's event loop, except {@link #complete} and {@link #isOpen}, which
+ * any thread may call; completion is handed to the event loop.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter implements RequestCompletion {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+    /** A framing error, queued behind the frames that came before it. */
+    private record FrameError(String message) {
+    }
+
+    private final String listenerName;
+    private final long connectionIndex;
+    private final RequestParser parser;
+    private final RequestChannel requestChannel;
+    private final ReadGate readGate;
+    private final Time time;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Channel channel;
+    private ConnectionInfo info;
+    private Request inFlight;
+    private boolean closing;
+    private boolean waitingForSpace;
+
+    ConnectionHandler(String listenerName, long connectionIndex, RequestParser parser, RequestChannel requestChannel,
+                      ReadGate readGate, Time time) {
+        this.listenerName = listenerName;
+        this.connectionIndex = connectionIndex;
+        this.parser = parser;
+        this.requestChannel = requestChannel;
+        this.readGate = readGate;
+        this.time = time;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+        this.channel = context.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        info = connectionInfo();
+        readGate.pause(ctx);
+        maybeResumeReading();
+        context.fireChannelActive();
+    }
+
+    /** Kafka's connection id; a non-IP channel (EmbeddedChannel in tests) has no client address. */
+    private ConnectionInfo connectionInfo() {
+        if (channel.localAddress() instanceof InetSocketAddress local
+                && channel.remoteAddress() instanceof InetSocketAddress remote) {
+            String id = local.getAddress().getHostAddress() + ":" + local.getPort() + "-"
+                + remote.getAddress().getHostAddress() + ":" + remote.getPort() + "-" + connectionIndex;
+            return new ConnectionInfo(id, remote.getAddress(), listenerName);
+        }
+        return new ConnectionInfo(channel.localAddress() + "-" + channel.remoteAddress() + "-" + connectionIndex,
+            null, listenerName);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        pending.add(msg);
+        dispatchNext();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        if (closing) {
+            return;
+        }
+        if (cause instanceof DecoderException) {
+            // Answer what came before the bad frame first, as Kafka would; read nothing more.
+            readGate.pause(ctx);
+            pending.add(new FrameError(cause.getMessage()));
+            dispatchNext();
+        } else if (cause instanceof IOException) {
+            LOG.debug("Connection {} failed: {}", id(), cause.toString());
+            close();
+        } else {
+            LOG.warn("Closing connection {} after an unexpected error: {}", id(), cause.toString());
+            close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof IdleStateEvent && inFlight == null) {
+            LOG.debug("Closing idle connection {}", id());
+            close();
+        } else {
+            context.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        maybeResumeReading();
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        closing = true;
+        inFlight = null;
+        releasePending();
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void complete(Request request, Send response, boolean close) {
+        onEventLoop(() -> onCompleted(request, response, close));
+    }
+
+    private void dispatchNext() {
+        while (inFlight == null && !closing) {
+            Object next = pending.poll();
+            if (next == null) {
+                maybeResumeReading();
+                return;
+            }
+            if (next instanceof FrameError error) {
+                LOG.warn("Closing connection {}: invalid request frame: {}", id(), error.message());
+                close();
+                return;
+            }
+            Request request = parse((ByteBuf) next);
+            if (request == null) {
+                return;
+            }
+            inFlight = request;
+            readGate.pause(ctx);
+            submit(request);
+        }
+    }
+
+    private Request parse(ByteBuf frame) {
+        try {
+            return parser.parse(frame, info, time.nanoseconds(), this);
+        } catch (RequestParser.InvalidFrameException e) {
+            LOG.warn("Closing connection {}: {}", id(), e.getMessage());
+            close();
+            return null;
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void submit(Request request) {
+        if (!requestChannel.offer(request)) {
+            requestChannel.whenSpace(() -> onEventLoop(() -> retrySubmit(request)));
+        }
+    }
+
+    private void retrySubmit(Request request) {
+        if (inFlight == request && channel.isActive() && !requestChannel.offer(request)) {
+            requestChannel.whenSpace(() -> onEventLoop(() -> retrySubmit(request)));
+            return;
+        }
+        requestChannel.passOn();
+    }
+
+    private void maybeResumeReading() {
+        if (closing || inFlight != null || !pending.isEmpty() || !channel.isActive() || !readGate.isPaused()) {
+            return;
+        }
+        if (!channel.isWritable()) {
+            return; // channelWritabilityChanged calls again
+        }
+        if (requestChannel.isFull()) {
+            if (!waitingForSpace) {
+                waitingForSpace = true;
+                requestChannel.whenSpace(() -> onEventLoop(this::onSpace));
+            }
+            return;
+        }
+        readGate.resume(ctx);
+    }
+
+    private void onSpace() {
+        waitingForSpace = false;
+        maybeResumeReading();
+        requestChannel.passOn();
+    }
+
+    private void onCompleted(Request request, Send response, boolean close) {
+        if (request != inFlight || !channel.isActive()) {
+            return; // the connection closed meanwhile; nothing was allocated for the response yet
+        }
+        if (close) {
+            LOG.debug("Closing connection {} as the handler of {} asked", id(), request);
+            close();
+        } else if (response == null) {
+            inFlight = null;
+            dispatchNext();
+        } else {
+            write(request, response);
+        }
+    }
+
+    private void write(Request request, Send response) {
+        List<Object> messages;
+        try {
+            messages = OutboundMessages.of(response, channel.alloc());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Closing connection {}: cannot write the response to {}: {}", id(), request, e.toString());
+            close();
+            return;
+        }
+        int last = messages.size() - 1;
+        for (int i = 0; i < last; i++) {
+            channel.write(messages.get(i)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+        channel.writeAndFlush(messages.get(last)).addListener((ChannelFuture f) -> onResponseWritten(request, f));
+    }
+
+    private void onResponseWritten(Request request, ChannelFuture future) {
+        if (!future.isSuccess()) {
+            LOG.debug("Closing connection {}: writing the response to {} failed: {}", id(), request,
+                String.valueOf(future.cause()));
+            close();
+        } else if (inFlight == request) {
+            inFlight = null;
+            dispatchNext();
+        }
+    }
+
+    private void onEventLoop(Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (RejectedExecutionException e) {
+            // The server is shutting down; its connections are closed anyway.
+        }
+    }
+
+    private void close() {
+        closing = true;
+        releasePending();
+        channel.close();
+    }
+
+    private void releasePending() {
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private String id() {
+        return info != null ? info.connectionId() : String.valueOf(channel.remoteAddress());
+    }
+}

@@ -1,0 +1,104 @@
+package io.weir.broker.network;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.weir.common.Time;
+
+/**
+ * {@code num.io.threads} threads that take requests from the {@link RequestChannel} and call the
+ * {@link ApiRequestHandler}. A handler exception is logged once here and answered with the API's
+ * error response. Requests of connections that closed meanwhile are skipped. Threads are never
+ * interrupted (an interrupt would close a FileChannel the handler is reading); {@link #close()}
+ * stops them at their next poll.
+ *
+ * <p>Thread-safe.
+ */
+public final class RequestHandlerPool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandlerPool.class);
+    private static final long POLL_MS = 300L;
+
+    private final RequestChannel requestChannel;
+    private final ApiRequestHandler handler;
+    private final Time time;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    public RequestHandlerPool(int numIoThreads, RequestChannel requestChannel, ApiRequestHandler handler, Time time) {
+        if (numIoThreads < 1) {
+            throw new IllegalArgumentException("num.io.threads must be at least 1, got " + numIoThreads);
+        }
+        this.requestChannel = requestChannel;
+        this.handler = handler;
+        this.time = time;
+        for (int i = 0; i < numIoThreads; i++) {
+            Thread thread = new Thread(this::run, "weir-request-handler-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    public int numThreads() {
+        return threads.size();
+    }
+
+    private void run() {
+        while (running) {
+            Request request;
+            try {
+                request = requestChannel.receive(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (request != null && request.isConnectionOpen()) {
+                handle(request);
+            }
+        }
+    }
+
+    /** Calls the handler; on an exception answers with the API's error response. */
+    void handle(Request request) {
+        try {
+            handler.handle(request);
+        } catch (Throwable t) {
+            LOG.error("Error handling {} ({} ms after it arrived)", request,
+                (time.nanoseconds() - request.receivedTimeNs()) / 1_000_000L, t);
+            if (!request.isCompleted()) {
+                respondWithError(request, t);
+            }
+        }
+    }
+
+    private static void respondWithError(Request request, Throwable t) {
+        try {
+            request.sendResponse(request.body().getErrorResponse(0, t));
+        } catch (IllegalStateException raced) {
+            // The handler completed it from another thread meanwhile.
+        } catch (RuntimeException e) {
+            LOG.error("Cannot build the error response for {}, closing the connection: {}", request, e.toString());
+            if (!request.isCompleted()) {
+                request.closeConnection();
+            }
+        }
+    }
+
+    /** Stops the threads after their current request and waits for them. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.weir.broker.purgatory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where delayed operations wait (Kafka's purgatory): each operation is watched under one or more
+ * keys (such as a TopicPartition) and put on a {@link Timer}; {@link #checkAndComplete(Object)}
+ * retries the operations of a key when something changed for it, the timer completes the rest.
+ * Operations completed by timeout stay in their watch lists until a purge, which runs when the
+ * lists hold more than {@code purgeInterval} completed operations, so memory stays bounded.
+ *
+ * <p>Thread-safe: every method may be called from any thread; the timer may be shared by
+ * several purgatories and is not closed by {@link #shutdown()} unless this purgatory owns it.
+ */
+public final class DelayedOperationPurgatory<T extends DelayedOperation> {
+
+    private static final int DEFAULT_PURGE_INTERVAL = 1000;
+
+    private final String name;
+    private final Timer timer;
+    private final boolean ownsTimer;
+    private final int purgeInterval;
+    private final Map<Object, Watchers<T>> watchersByKey = new ConcurrentHashMap<>();
+    private final AtomicInteger estimatedTotalOperations = new AtomicInteger();
+    private final AtomicInteger delayed = new AtomicInteger();
+    private final AtomicBoolean purging = new AtomicBoolean();
+    private volatile boolean shutDown;
+
+    /** A purgatory on a timer shared with others; the caller closes the timer. */
+    public DelayedOperationPurgatory(String name, Timer timer) {
+        this(name, timer, DEFAULT_PURGE_INTERVAL, false);
+    }
+
+    public DelayedOperationPurgatory(String name, Timer timer, int purgeInterval, boolean ownsTimer) {
+        if (purgeInterval < 1) {
+            throw new IllegalArgumentException("purgeInterval must be at least 1, got " + purgeInterval);
+        }
+        this.name = name;
+        this.timer = timer;
+        this.purgeInterval = purgeInterval;
+        this.ownsTimer = ownsTimer;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Completes the operation now if it can; otherwise watches it under every key and starts its
+     * timeout. With no keys the operation only times out.
+     *
+     * @return true if it completed within this call (by this caller)
+     */
+    public boolean tryCompleteElseWatch(T operation, List<?> watchKeys) {
+        if (shutDown) {
+            throw new IllegalStateException("purgatory " + name + " is shut down");
+        }
+        if (operation.safeTryCompleteOrElse(() -> watchAll(operation, watchKeys))) {
+            return true;
+        }
+        if (!operation.isCompleted()) {
+            if (operation.trackDelayed(delayed)) {
+                timer.add(operation);
+            }
+            if (operation.isCompleted()) {
+                operation.cancel();
+            }
+        }
+        maybePurge();
+        return false;
+    }
+
+    private void watchAll(T operation, List<?> watchKeys) {
+        for (Object key : watchKeys) {
+            // Inside compute, so it is atomic with removeKeyIfEmpty: no operation lands in a dropped list.
+            watchersByKey.compute(key, (k, w) -> {
+                Watchers<T> watchers = w == null ? new Watchers<>(k) : w;
+                watchers.watch(operation);
+                return watchers;
+            });
+        }
+        if (!watchKeys.isEmpty()) {
+            estimatedTotalOperations.incrementAndGet();
+        }
+    }
+
+    /**
+     * Retries the operations watched under {@code key}; call after anything changed for it.
+     *
+     * @return how many operations this call completed
+     */
+    public int checkAndComplete(Object key) {
+        Watchers<T> watchers = watchersByKey.get(key);
+        if (watchers == null) {
+            return 0;
+        }
+        int completed = watchers.tryCompleteWatched();
+        removeKeyIfEmpty(watchers);
+        return completed;
+    }
+
+    /** Operations waiting for their timeout (not yet completed). */
+    public int numDelayed() {
+        return delayed.get();
+    }
+
+    /** Entries in all watch lists, including completed ones not yet purged. */
+    public int watched() {
+        int total = 0;
+        for (Watchers<T> watchers : watchersByKey.values()) {
+            total += watchers.size();
+        }
+        return total;
+    }
+
+    /** Keys with a watch list; for tests and metrics. */
+    public int watchedKeys() {
+        return watchersByKey.size();
+    }
+
+    /** Drops every watch list (waiting operations are not completed) and closes an owned timer. */
+    public void shutdown() {
+        shutDown = true;
+        watchersByKey.clear();
+        if (ownsTimer) {
+            timer.close();
+        }
+    }
+
+    /** Removes completed operations from all watch lists; returns how many were removed. */
+    public int purgeCompleted() {
+        estimatedTotalOperations.set(numDelayed());
+        int purged = 0;
+        for (Watchers<T> watchers : new ArrayList<>(watchersByKey.values())) {
+            purged += watchers.purgeCompleted();
+            removeKeyIfEmpty(watchers);
+        }
+        return purged;
+    }
+
+    private void maybePurge() {
+        if (estimatedTotalOperations.get() - numDelayed() > purgeInterval && purging.compareAndSet(false, true)) {
+            try {
+                purgeCompleted();
+            } finally {
+                purging.set(false);
+            }
+        }
+    }
+
+    private void removeKeyIfEmpty(Watchers<T> watchers) {
+        if (watchers.isEmpty()) {
+            // Atomic with watchAll(): compute and computeIfPresent hold the same map bin lock.
+            watchersByKey.computeIfPresent(watchers.key(), (k, w) -> w == watchers && w.isEmpty() ? null : w);
+        }
+    }
+}

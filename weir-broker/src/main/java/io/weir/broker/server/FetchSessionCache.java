@@ -1,0 +1,155 @@
+package io.weir.broker.server;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.kafka.common.TopicIdPartition;
+
+import io.weir.common.Time;
+
+/**
+ * Incremental fetch sessions (KIP-227): the partitions a client fetches are remembered under a
+ * session id, so later requests carry only what changed and responses only partitions with news.
+ * At most {@code max.incremental.fetch.session.cache.slots} sessions; the least recently used
+ * one is evicted when a new one needs room.
+ *
+ * <p>Thread-safe: the cache is guarded by its own lock and each session by its own.
+ */
+public final class FetchSessionCache {
+
+    private final int maxSlots;
+    private final Time time;
+    private final LinkedHashMap<Integer, FetchSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
+
+    public FetchSessionCache(int maxSlots, Time time) {
+        this.maxSlots = maxSlots;
+        this.time = time;
+    }
+
+    /** Creates a session, or returns null when sessions are disabled (no slots). */
+    public synchronized FetchSession create(LinkedHashMap<TopicIdPartition, CachedPartition> partitions) {
+        if (maxSlots <= 0) {
+            return null;
+        }
+        if (sessions.size() >= maxSlots) {
+            Iterator<Integer> eldest = sessions.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+        int id;
+        do {
+            id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+        } while (sessions.containsKey(id));
+        FetchSession session = new FetchSession(id, partitions, time.milliseconds());
+        sessions.put(id, session);
+        return session;
+    }
+
+    public synchronized FetchSession get(int sessionId) {
+        return sessions.get(sessionId);
+    }
+
+    public synchronized void remove(int sessionId) {
+        sessions.remove(sessionId);
+    }
+
+    public synchronized int size() {
+        return sessions.size();
+    }
+
+    /** One client's session: its partitions in fetch order, and the next epoch it must send. */
+    public static final class FetchSession {
+        private final int id;
+        private final LinkedHashMap<TopicIdPartition, CachedPartition> partitions;
+        private int nextEpoch = 1;
+        private long lastUsedMs;
+
+        FetchSession(int id, LinkedHashMap<TopicIdPartition, CachedPartition> partitions, long nowMs) {
+            this.id = id;
+            this.partitions = partitions;
+            this.lastUsedMs = nowMs;
+        }
+
+        public int id() {
+            return id;
+        }
+
+        public synchronized int nextEpoch() {
+            return nextEpoch;
+        }
+
+        public synchronized void advanceEpoch(long nowMs) {
+            nextEpoch = nextEpoch == Integer.MAX_VALUE ? 1 : nextEpoch + 1;
+            lastUsedMs = nowMs;
+        }
+
+        public synchronized long lastUsedMs() {
+            return lastUsedMs;
+        }
+
+        /** The session's partitions; callers hold the session's lock while they use it. */
+        public LinkedHashMap<TopicIdPartition, CachedPartition> partitions() {
+            return partitions;
+        }
+
+        /** Adds or updates partitions from an incremental request and drops forgotten ones. */
+        public synchronized void update(Map<TopicIdPartition, CachedPartition> changed,
+                                        Iterable<TopicIdPartition> forgotten) {
+            for (TopicIdPartition tip : forgotten) {
+                partitions.remove(tip);
+            }
+            for (Map.Entry<TopicIdPartition, CachedPartition> e : changed.entrySet()) {
+                CachedPartition old = partitions.get(e.getKey());
+                if (old != null) {
+                    old.fetchOffset = e.getValue().fetchOffset;
+                    old.maxBytes = e.getValue().maxBytes;
+                    old.currentLeaderEpoch = e.getValue().currentLeaderEpoch;
+                } else {
+                    partitions.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+    }
+
+    /** A partition in a session: where the client reads, and what it was last told. */
+    public static final class CachedPartition {
+        long fetchOffset;
+        int maxBytes;
+        int currentLeaderEpoch;
+        long highWatermark = -1L;
+        long logStartOffset = -1L;
+
+        public CachedPartition(long fetchOffset, int maxBytes, int currentLeaderEpoch) {
+            this.fetchOffset = fetchOffset;
+            this.maxBytes = maxBytes;
+            this.currentLeaderEpoch = currentLeaderEpoch;
+        }
+
+        public long fetchOffset() {
+            return fetchOffset;
+        }
+
+        public int maxBytes() {
+            return maxBytes;
+        }
+
+        public int currentLeaderEpoch() {
+            return currentLeaderEpoch;
+        }
+
+        /**
+         * Records what a response tells the client; returns true if the partition has news
+         * (records, an error, or a moved high watermark or log start offset) and so belongs in
+         * an incremental response.
+         */
+        public boolean maybeUpdateResponseData(FetchPartitionResult result) {
+            boolean news = result.sizeInBytes() > 0 || result.error().code() != 0
+                || result.highWatermark() != highWatermark || result.logStartOffset() != logStartOffset;
+            highWatermark = result.highWatermark();
+            logStartOffset = result.logStartOffset();
+            return news;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.weir.broker.server;
+
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Records;
+
+import io.weir.storage.FetchDataInfo;
+import io.weir.storage.Log;
+
+/** One log read turned into an error code or records (a file slice). */
+record LogReadResult(Errors error, Records records) {
+
+    static LogReadResult read(Log log, long offset, int maxBytes, long upperBound, boolean minOneMessage) {
+        try {
+            FetchDataInfo info = log.read(offset, maxBytes, upperBound, minOneMessage);
+            return new LogReadResult(info.error(), info.records());
+        } catch (OffsetOutOfRangeException e) {
+            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, MemoryRecords.EMPTY);
+        }
+    }
+}

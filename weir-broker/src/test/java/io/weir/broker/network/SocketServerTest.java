@@ -1,0 +1,268 @@
+package io.weir.broker.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A real SocketServer on 127.0.0.1 driven by raw sockets. */
+@Timeout(120)
+class SocketServerTest {
+
+    private static final short METADATA_VERSION = 12;
+
+    private static ServerFixture server(TestApis apis, java.util.function.UnaryOperator<ServerFixture.ConfigBuilder> tweak) {
+        return new ServerFixture(ServerFixture.config(b -> tweak.apply(b.maxRequestBytes(4096))), apis, 2, true);
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.concat(RequestCodecTest.badFrames(), Stream.of(
+            Arguments.of("frame cut short, then EOF", new byte[] {0, 0, 0, 100, 0, 18, 0, 3})));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badRequestClosesOnlyThatConnection(String name, byte[] bytes) throws Exception {
+        try (ServerFixture server = server(new TestApis(), b -> b);
+             TestClient bystander = server.client();
+             TestClient bad = server.client()) {
+            bystander.assertWorks();
+            bad.send(bytes);
+            if (name.startsWith("frame cut short")) {
+                bad.socket().shutdownOutput();
+            }
+            bad.assertClosedByServer();
+            bystander.assertWorks();
+            try (TestClient good = server.client()) {
+                good.assertWorks();
+            }
+        }
+    }
+
+    @Test
+    void tooNewApiVersionsGetsV0UnsupportedVersionAndTheConnectionStaysUsable() throws Exception {
+        try (ServerFixture server = server(new TestApis(), b -> b); TestClient client = server.client()) {
+            client.send(Frames.apiVersions((short) (TestApis.MAX_API_VERSIONS + 1), 31));
+            TestClient.Response response = client.receive(ApiKeys.API_VERSIONS, (short) 0);
+            assertThat(response.correlationId()).isEqualTo(31);
+            ApiVersionsResponse body = (ApiVersionsResponse) response.body();
+            assertThat(body.data().errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+            assertThat(body.data().apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion())
+                .isEqualTo(TestApis.MAX_API_VERSIONS);
+            client.assertWorks();
+        }
+    }
+
+    @Test
+    void thousandConnectionsOpenedAndDroppedThenTheServerStillAnswers() throws Exception {
+        try (ServerFixture server = server(new TestApis(), b -> b)) {
+            List<TestClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    TestClient client = server.client();
+                    clients.add(client);
+                    if (i % 3 == 1) {
+                        client.send(new byte[] {0, 0, 0, 50, 0, 3}); // half a frame
+                    } else if (i % 3 == 2) {
+                        client.socket().setSoLinger(true, 0); // close with a reset
+                    }
+                }
+            } finally {
+                for (TestClient client : clients) {
+                    client.close();
+                }
+            }
+            Await.until("all connections closed", () -> server.server.connectionCount() == 0);
+            try (TestClient client = server.client()) {
+                client.assertWorks();
+            }
+        }
+    }
+
+    @Test
+    void responsesFollowRequestOrderPerConnectionWhileTheHandlerCompletesOutOfOrder() throws Exception {
+        ScheduledExecutorService completer = Executors.newScheduledThreadPool(4);
+        ConcurrentHashMap<String, AtomicInteger> inBroker = new ConcurrentHashMap<>();
+        AtomicInteger maxInBrokerPerConnection = new AtomicInteger();
+        List<Integer> completionOrder = new CopyOnWriteArrayList<>();
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, request -> {
+            int now = inBroker.computeIfAbsent(request.connectionId(), k -> new AtomicInteger()).incrementAndGet();
+            maxInBrokerPerConnection.accumulateAndGet(now, Math::max);
+            completer.schedule(() -> {
+                inBroker.get(request.connectionId()).decrementAndGet();
+                completionOrder.add(request.correlationId());
+                request.sendResponse(TestApis.metadata(request.body(MetadataRequest.class)));
+            }, ThreadLocalRandom.current().nextInt(5), TimeUnit.MILLISECONDS);
+        });
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try (ServerFixture server = server(apis, b -> b)) {
+            List<Future<?>> results = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int base = c * 1000;
+                results.add(clients.submit(() -> pipelineAndCheckOrder(server, base, 50)));
+            }
+            for (Future<?> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            clients.shutdownNow();
+            completer.shutdownNow();
+        }
+        assertThat(maxInBrokerPerConnection).hasValue(1);
+        assertThat(completionOrder).hasSize(200).isNotEqualTo(completionOrder.stream().sorted().toList());
+    }
+
+    private static Void pipelineAndCheckOrder(ServerFixture server, int base, int count) throws IOException {
+        try (TestClient client = server.client()) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < count; i++) {
+                all.writeBytes(Frames.metadata(METADATA_VERSION, base + i, "topic-" + (base + i)));
+            }
+            client.send(all.toByteArray());
+            for (int i = 0; i < count; i++) {
+                TestClient.Response response = client.receive(ApiKeys.METADATA, METADATA_VERSION);
+                assertThat(response.correlationId()).isEqualTo(base + i);
+                MetadataResponse body = (MetadataResponse) response.body();
+                assertThat(body.data().topics()).extracting(MetadataResponseTopic::name)
+                    .containsExactly("topic-" + (base + i));
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        try (ServerFixture server = server(new TestApis(), b -> b.idleMs(200));
+             TestClient client = server.client()) {
+            client.assertWorks();
+            client.assertClosedByServer();
+            Await.until("connection count back to 0", () -> server.server.connectionCount() == 0);
+        }
+    }
+
+    @Test
+    void maxConnectionsIsEnforced() throws Exception {
+        try (ServerFixture server = server(new TestApis(), b -> b.maxConnections(3))) {
+            List<TestClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    clients.add(server.client());
+                    clients.get(i).assertWorks();
+                }
+                try (TestClient excess = server.client()) {
+                    excess.assertClosedByServer();
+                }
+                clients.remove(0).close();
+                Await.until("a slot to free up", () -> server.server.connectionCount() < 3);
+                try (TestClient again = server.client()) {
+                    again.assertWorks();
+                }
+            } finally {
+                for (TestClient client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void fullRequestQueuePausesReadingInsteadOfBuffering() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger maxQueued = new AtomicInteger();
+        AtomicReference<ServerFixture> fixture = new AtomicReference<>();
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, request -> {
+            maxQueued.accumulateAndGet(fixture.get().server.requestQueueSize(), Math::max);
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            request.sendResponse(TestApis.metadata(request.body(MetadataRequest.class)));
+        });
+        try (ServerFixture server = new ServerFixture(
+                ServerFixture.config(b -> b.queuedMaxRequests(1)), apis, 1, true)) {
+            fixture.set(server);
+            List<TestClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    TestClient client = server.client();
+                    clients.add(client);
+                    client.send(Frames.metadata(METADATA_VERSION, i, "t" + i));
+                }
+                Await.until("queue full and connections waiting",
+                    () -> server.requestChannel.size() == 1 && server.requestChannel.waiting() > 0);
+                assertThat(server.server.requestQueueSize()).isEqualTo(1);
+                release.countDown();
+                for (int i = 0; i < clients.size(); i++) {
+                    assertThat(clients.get(i).receive(ApiKeys.METADATA, METADATA_VERSION).correlationId()).isEqualTo(i);
+                }
+                clients.get(0).assertWorks();
+            } finally {
+                release.countDown();
+                for (TestClient client : clients) {
+                    client.close();
+                }
+            }
+        }
+        assertThat(maxQueued.get()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void handlerExceptionIsAnsweredWithTheApisErrorResponse() throws Exception {
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, request -> {
+            throw new IllegalStateException("boom");
+        });
+        try (ServerFixture server = server(apis, b -> b); TestClient client = server.client()) {
+            client.send(Frames.metadata(METADATA_VERSION, 3, "t"));
+            MetadataResponse response = (MetadataResponse) client.receive(ApiKeys.METADATA, METADATA_VERSION).body();
+            assertThat(response.data().topics()).extracting(MetadataResponseTopic::errorCode)
+                .containsExactly(Errors.UNKNOWN_SERVER_ERROR.code());
+            client.assertWorks();
+        }
+    }
+
+    @Test
+    void shutdownClosesConnectionsWithRequestsInFlightAndLateResponsesAreDropped() throws Exception {
+        AtomicReference<Request> parked = new AtomicReference<>();
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, parked::set);
+        ServerFixture server = server(apis, b -> b);
+        try (TestClient client = server.client()) {
+            client.send(Frames.metadata(METADATA_VERSION, 1, "t"));
+            Await.until("request parked", () -> parked.get() != null);
+            server.close();
+            client.assertClosedByServer();
+            assertThat(parked.get().isConnectionOpen()).isFalse();
+            parked.get().sendResponse(TestApis.metadata(parked.get().body(MetadataRequest.class)));
+        } finally {
+            server.close();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
+            && (t.getName().startsWith("weir-network-thread") || t.getName().startsWith("weir-acceptor")
+                || t.getName().startsWith("weir-request-handler")));
+    }
+}

@@ -1,0 +1,157 @@
+package io.weir.cluster.zk;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Synchronous znode primitives over Curator that turn the expected outcomes (no node, node
+ * exists, bad version) into return values and every other failure into a
+ * {@link ZkStoreException} naming the path. Thread-safe (Curator is).
+ */
+final class ZkOps {
+
+    /** A znode's payload and the version it was read at. */
+    record Versioned(byte[] data, int version, long ephemeralOwner) {
+    }
+
+    @FunctionalInterface
+    interface ZkCall<T> {
+        T run() throws Exception;
+    }
+
+    private final CuratorFramework client;
+    private final String chroot;
+
+    ZkOps(CuratorFramework client, String chroot) {
+        this.client = client;
+        this.chroot = chroot;
+    }
+
+    CuratorFramework client() {
+        return client;
+    }
+
+    /** Runs {@code call}, translating failures into a {@link ZkStoreException} about {@code what} at {@code path}. */
+    <T> T call(String what, String path, ZkCall<T> call) {
+        try {
+            return call.run();
+        } catch (ZkStoreException | IllegalArgumentException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ZkStoreException("interrupted during ZooKeeper " + what + " of " + describe(path), e);
+        } catch (KeeperException e) {
+            throw new ZkStoreException("ZooKeeper " + what + " of " + describe(path) + " failed: " + e.code(), e);
+        } catch (Exception e) {
+            throw new ZkStoreException("ZooKeeper " + what + " of " + describe(path) + " failed: " + e, e);
+        }
+    }
+
+    /** The path with the chroot, as an operator would find it with zkCli. */
+    String describe(String path) {
+        return chroot.isEmpty() ? path : chroot + path + " (chroot " + chroot + ")";
+    }
+
+    Optional<Versioned> read(String path) {
+        return call("read", path, () -> {
+            try {
+                Stat stat = new Stat();
+                byte[] data = client.getData().storingStatIn(stat).forPath(path);
+                return Optional.of(new Versioned(data, stat.getVersion(), stat.getEphemeralOwner()));
+            } catch (KeeperException.NoNodeException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    Optional<Stat> exists(String path) {
+        return call("exists check", path, () -> Optional.ofNullable(client.checkExists().forPath(path)));
+    }
+
+    /** The sorted child names, empty when the node does not exist. */
+    List<String> children(String path) {
+        return call("list", path, () -> {
+            try {
+                return client.getChildren().forPath(path).stream().sorted().toList();
+            } catch (KeeperException.NoNodeException e) {
+                return List.<String>of();
+            }
+        });
+    }
+
+    /** Creates the node; false when it already exists. */
+    boolean create(String path, byte[] data, CreateMode mode, boolean createParents) {
+        return call("create", path, () -> {
+            try {
+                if (createParents) {
+                    client.create().creatingParentsIfNeeded().withMode(mode).forPath(path, data);
+                } else {
+                    client.create().withMode(mode).forPath(path, data);
+                }
+                return true;
+            } catch (KeeperException.NodeExistsException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Conditional write; the new version, or empty when the node is not at {@code expectedVersion}. */
+    OptionalInt setData(String path, byte[] data, int expectedVersion) {
+        return call("conditional write", path, () -> {
+            try {
+                Stat stat = client.setData().withVersion(expectedVersion).forPath(path, data);
+                return OptionalInt.of(stat.getVersion());
+            } catch (KeeperException.BadVersionException e) {
+                return OptionalInt.empty();
+            } catch (KeeperException.NoNodeException e) {
+                throw new ZkStoreException("znode " + describe(path) + " does not exist", e);
+            }
+        });
+    }
+
+    /** Unconditional write that creates the node (and parents) when missing. */
+    void setOrCreate(String path, byte[] data) {
+        call("write", path, () -> {
+            for (int attempt = 0; attempt < 10; attempt++) {
+                try {
+                    client.setData().forPath(path, data);
+                    return null;
+                } catch (KeeperException.NoNodeException e) {
+                    if (create(path, data, CreateMode.PERSISTENT, true)) {
+                        return null;
+                    }
+                }
+            }
+            throw new ZkStoreException("znode " + describe(path) + " keeps being created and deleted concurrently");
+        });
+    }
+
+    /** Deletes the node and its descendants; false when it did not exist. */
+    boolean deleteRecursive(String path) {
+        return call("delete", path, () -> {
+            try {
+                client.delete().deletingChildrenIfNeeded().forPath(path);
+                return true;
+            } catch (KeeperException.NoNodeException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Creates a persistent node with no data unless it exists. */
+    void ensurePath(String path) {
+        if (exists(path).isEmpty()) {
+            create(path, new byte[0], CreateMode.PERSISTENT, true);
+        }
+    }
+
+    long sessionId() {
+        return call("session lookup", "/", () -> client.getZookeeperClient().getZooKeeper().getSessionId());
+    }
+}

@@ -1,0 +1,208 @@
+package io.weir.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * Checks incoming record batches before they reach the log. Everything here reads batch
+ * headers only (size, magic, CRC32C over the whole batch, offset delta versus record count,
+ * base and max timestamps), except the key check of compacted topics, the one place that
+ * iterates records and so decompresses.
+ *
+ * <p>Stateless and thread-safe; it runs before the log lock is taken.
+ */
+final class LogValidator {
+
+    /** Batches that passed validation, or the failure to return. */
+    record Validated(List<MutableRecordBatch> batches, int validBytes, int numMessages, LogAppendInfo failure) {
+
+        boolean failed() {
+            return failure != null;
+        }
+    }
+
+    private LogValidator() {
+    }
+
+    /** Validates a produce request's batches; offsets are assigned later, under the log lock. */
+    static Validated validateForLeader(MemoryRecords records, LogConfig config, long nowMs, boolean fromClient,
+                                       long logStartOffset) {
+        Validated parsed = parse(records, logStartOffset, false);
+        if (parsed.failed()) {
+            return parsed;
+        }
+        for (MutableRecordBatch batch : parsed.batches()) {
+            LogAppendInfo failure = validateLeaderBatch(batch, config, nowMs, fromClient, logStartOffset);
+            if (failure != null) {
+                return fail(failure);
+            }
+        }
+        return parsed;
+    }
+
+    /**
+     * Validates replicated batches: CRC and magic, offsets increasing from
+     * {@code logEndOffset}. A partial batch at the end (a fetch cut at max bytes) is dropped.
+     */
+    static Validated validateForFollower(MemoryRecords records, long logEndOffset, long logStartOffset) {
+        Validated parsed = parse(records, logStartOffset, true);
+        if (parsed.failed()) {
+            return parsed;
+        }
+        long expected = logEndOffset;
+        for (MutableRecordBatch batch : parsed.batches()) {
+            LogAppendInfo failure = checkIntegrity(batch, logStartOffset);
+            if (failure != null) {
+                return fail(failure);
+            }
+            if (batch.baseOffset() < expected) {
+                return fail(LogAppendInfo.failed(Errors.OFFSET_OUT_OF_RANGE, "Replicated batch at offset "
+                        + batch.baseOffset() + " is below the expected offset " + expected, logStartOffset));
+            }
+            expected = batch.nextOffset();
+        }
+        return parsed;
+    }
+
+    private static Validated fail(LogAppendInfo failure) {
+        return new Validated(List.of(), 0, 0, failure);
+    }
+
+    /** Splits into batches; a partial trailing batch fails a leader append and is cut from a follower's. */
+    private static Validated parse(MemoryRecords records, long logStartOffset, boolean allowPartialTail) {
+        List<MutableRecordBatch> batches = new ArrayList<>();
+        int bytes = 0;
+        int messages = 0;
+        try {
+            for (MutableRecordBatch batch : records.batches()) {
+                batches.add(batch);
+                bytes += batch.sizeInBytes();
+                Integer count = batch.countOrNull();
+                messages += count == null ? 0 : count;
+            }
+        } catch (CorruptRecordException e) {
+            return fail(LogAppendInfo.failed(Errors.CORRUPT_MESSAGE, e.getMessage(), logStartOffset));
+        }
+        if (bytes != records.sizeInBytes() && !allowPartialTail) {
+            return fail(LogAppendInfo.failed(Errors.CORRUPT_MESSAGE, "Record set of " + records.sizeInBytes()
+                    + " bytes holds only " + bytes + " bytes of complete batches", logStartOffset));
+        }
+        return new Validated(batches, bytes, messages, null);
+    }
+
+    private static LogAppendInfo checkIntegrity(RecordBatch batch, long logStartOffset) {
+        if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+            return LogAppendInfo.failed(Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT, "Record batch magic "
+                    + batch.magic() + " is not supported; only magic v2 can be stored", logStartOffset);
+        }
+        if (!batch.isValid()) {
+            return LogAppendInfo.failed(Errors.CORRUPT_MESSAGE, "Record batch of " + batch.sizeInBytes()
+                    + " bytes is corrupt (bad size or CRC " + batch.checksum() + ")", logStartOffset);
+        }
+        Integer count = batch.countOrNull();
+        long countFromOffsets = batch.lastOffset() - batch.baseOffset() + 1;
+        if (count == null || count <= 0 || countFromOffsets != count) {
+            return LogAppendInfo.failed(Errors.INVALID_RECORD, "Record batch has " + count
+                    + " records but an offset range of " + countFromOffsets, logStartOffset);
+        }
+        return null;
+    }
+
+    private static LogAppendInfo validateLeaderBatch(MutableRecordBatch batch, LogConfig config, long nowMs,
+                                                     boolean fromClient, long logStartOffset) {
+        if (batch.magic() == RecordBatch.MAGIC_VALUE_V2 && batch.sizeInBytes() > config.maxMessageSize()) {
+            return LogAppendInfo.failed(Errors.MESSAGE_TOO_LARGE, "Record batch of " + batch.sizeInBytes()
+                    + " bytes exceeds max.message.bytes " + config.maxMessageSize(), logStartOffset);
+        }
+        LogAppendInfo integrity = checkIntegrity(batch, logStartOffset);
+        if (integrity != null) {
+            return integrity;
+        }
+        if (fromClient && batch.isControlBatch()) {
+            return LogAppendInfo.failed(Errors.INVALID_RECORD, "Clients are not allowed to write control records",
+                    logStartOffset);
+        }
+        LogAppendInfo timestamps = validateTimestamps(batch, config, nowMs, logStartOffset);
+        if (timestamps != null) {
+            return timestamps;
+        }
+        return config.compact() ? validateKeys(batch, logStartOffset) : null;
+    }
+
+    private static LogAppendInfo validateTimestamps(RecordBatch batch, LogConfig config, long nowMs,
+                                                    long logStartOffset) {
+        if (config.messageTimestampType() != TimestampType.CREATE_TIME) {
+            return null;
+        }
+        long base = batch instanceof org.apache.kafka.common.record.internal.DefaultRecordBatch d
+                ? d.baseTimestamp() : batch.maxTimestamp();
+        for (long ts : new long[] {base, batch.maxTimestamp()}) {
+            if (ts == RecordBatch.NO_TIMESTAMP) {
+                continue;
+            }
+            if (nowMs - ts > config.messageTimestampBeforeMaxMs() || ts - nowMs > config.messageTimestampAfterMaxMs()) {
+                String message = "Timestamp " + ts + " of a record batch is out of range: it must be within ["
+                        + safeSub(nowMs, config.messageTimestampBeforeMaxMs()) + ", "
+                        + safeAdd(nowMs, config.messageTimestampAfterMaxMs()) + "]";
+                return LogAppendInfo.failed(Errors.INVALID_TIMESTAMP, message, logStartOffset,
+                        List.of(new LogAppendInfo.RecordError(0, message)));
+            }
+        }
+        return null;
+    }
+
+    private static long safeSub(long a, long b) {
+        long r = a - b;
+        return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : r;
+    }
+
+    private static long safeAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    /** Compacted topics need a key on every record: the only check that decompresses. */
+    private static LogAppendInfo validateKeys(RecordBatch batch, long logStartOffset) {
+        if (batch.isControlBatch()) {
+            return null;
+        }
+        List<LogAppendInfo.RecordError> errors = new ArrayList<>();
+        int index = 0;
+        for (Record record : batch) {
+            if (!record.hasKey()) {
+                errors.add(new LogAppendInfo.RecordError(index, "Compacted topic cannot accept message without key"));
+            }
+            index++;
+        }
+        if (errors.isEmpty()) {
+            return null;
+        }
+        return LogAppendInfo.failed(Errors.INVALID_RECORD, "Compacted topic cannot accept message without key ("
+                + errors.size() + " records)", logStartOffset, errors);
+    }
+
+    /**
+     * Stamps offsets from {@code firstOffset}, the leader epoch and, for LogAppendTime topics,
+     * the broker time into one batch (its CRC is recomputed where the CRC covers the field).
+     *
+     * @return the next offset
+     */
+    static long assignOffsets(MutableRecordBatch batch, long firstOffset, int leaderEpoch, LogConfig config,
+                              long nowMs) {
+        long lastOffset = firstOffset + (batch.lastOffset() - batch.baseOffset());
+        batch.setLastOffset(lastOffset);
+        batch.setPartitionLeaderEpoch(leaderEpoch);
+        if (config.messageTimestampType() == TimestampType.LOG_APPEND_TIME) {
+            batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, nowMs);
+        }
+        return lastOffset + 1;
+    }
+}

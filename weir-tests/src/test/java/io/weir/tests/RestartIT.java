@@ -1,0 +1,59 @@
+package io.weir.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A broker restart keeps every topic and record, and offsets continue where they stopped. */
+@Tag("integration")
+@Timeout(120)
+class RestartIT {
+
+    @Test
+    void restartKeepsTopicsAndRecords() throws Exception {
+        try (WeirTestBroker broker = WeirTestBroker.start()) {
+            try (Admin admin = broker.admin()) {
+                admin.createTopics(List.of(new NewTopic("durable", 2, (short) 1))).all().get();
+            }
+            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+                for (int i = 0; i < 500; i++) {
+                    producer.send(new ProducerRecord<>("durable", i % 2, null, ("a" + i).getBytes()));
+                }
+            }
+            broker.restart();
+            try (Admin admin = broker.admin()) {
+                assertThat(admin.listTopics().names().get()).contains("durable");
+            }
+            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+                long offset = producer.send(new ProducerRecord<>("durable", 0, null, "after".getBytes())).get()
+                    .offset();
+                assertThat(offset).isEqualTo(250);
+            }
+            List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
+                List<TopicPartition> tps = List.of(new TopicPartition("durable", 0), new TopicPartition("durable", 1));
+                consumer.assign(tps);
+                consumer.seekToBeginning(tps);
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (all.size() < 501 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+                }
+            }
+            assertThat(all).hasSize(501);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.weir.tests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.weir.broker.Broker;
+import io.weir.broker.BrokerConfig;
+
+/**
+ * A single in-process Weir broker on a free loopback port with its data (logs and embedded
+ * ZooKeeper) in a temp directory, for tests driving it with the real Kafka clients.
+ * {@link #restart()} keeps the data; {@link #close()} stops the broker and deletes the data.
+ */
+public final class WeirTestBroker implements AutoCloseable {
+
+    private final Path dataDir;
+    private final Map<String, String> overrides;
+    private Broker broker;
+    private int port;
+
+    private WeirTestBroker(Path dataDir, Map<String, String> overrides) {
+        this.dataDir = dataDir;
+        this.overrides = overrides;
+    }
+
+    public static WeirTestBroker start() throws IOException {
+        return start(Map.of());
+    }
+
+    public static WeirTestBroker start(Map<String, String> overrides) throws IOException {
+        WeirTestBroker b = new WeirTestBroker(Files.createTempDirectory("weir-test"), overrides);
+        b.startBroker(0);
+        return b;
+    }
+
+    private void startBroker(int listenPort) {
+        Map<String, String> props = new HashMap<>();
+        props.put(BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:" + listenPort);
+        props.put(BrokerConfig.LOG_DIRS, dataDir.resolve("logs").toString());
+        props.put(BrokerConfig.EMBEDDED_ZOOKEEPER_DIR, dataDir.resolve("zookeeper").toString());
+        props.put(BrokerConfig.METRICS_PORT, "0");
+        props.putAll(overrides);
+        broker = new Broker(BrokerConfig.fromProperties(props));
+        broker.startup();
+        port = broker.boundPort();
+    }
+
+    /** Stops the broker cleanly and starts it again on the same port with the same data. */
+    public void restart() {
+        broker.shutdown();
+        startBroker(port);
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(p);
+    }
+
+    public KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.putAll(extra);
+        return new KafkaProducer<>(p);
+    }
+
+    public KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> extra) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putAll(extra);
+        return new KafkaConsumer<>(p);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (broker != null) {
+            broker.shutdown();
+        }
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
