@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -26,6 +27,7 @@ import io.weir.common.Scheduler;
 import io.weir.common.Time;
 import io.weir.storage.epoch.LeaderEpochFileCache;
 import io.weir.storage.epoch.OffsetAndEpoch;
+import io.weir.storage.state.ProducerStateEntry;
 import io.weir.storage.state.ProducerStateManager;
 
 /**
@@ -71,7 +73,7 @@ public final class Log {
                 ProducerStateManager producerStateManager, LeaderEpochFileCache leaderEpochCache, Time time,
                 Scheduler scheduler, LogDirFailureChannel failureChannel) {
         this.dir = dir;
-        this.parentDir = dir.toAbsolutePath().getParent();
+        this.parentDir = dir.toAbsolutePath().normalize().getParent();
         this.topicPartition = topicPartition;
         this.config = config;
         this.segments = loaded.segments();
@@ -115,7 +117,8 @@ public final class Log {
             return log;
         } catch (IOException | UncheckedIOException e) {
             String message = "Error while loading log " + dir;
-            failureChannel.maybeAddOfflineLogDir(dir.toAbsolutePath().getParent(), message, asIOException(e));
+            failureChannel.maybeAddOfflineLogDir(dir.toAbsolutePath().normalize().getParent(), message,
+                    asIOException(e));
             throw new KafkaStorageException(message, e);
         }
     }
@@ -380,8 +383,27 @@ public final class Log {
         return leaderEpochCache;
     }
 
+    /**
+     * The producer state manager. It is not thread-safe: use it under {@link #lock()}'s
+     * protection, or prefer {@link #activeProducers()}.
+     */
     public ProducerStateManager producerStateManager() {
         return producerStateManager;
+    }
+
+    /** Copies of the producer states, taken under the log lock (DescribeProducers, the cleaner). */
+    public Map<Long, ProducerStateEntry> activeProducers() {
+        lock.lock();
+        try {
+            return producerStateManager.activeProducers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The lock that serializes the log's mutations (for callers that touch producer state directly). */
+    public ReentrantLock lock() {
+        return lock;
     }
 
     public boolean isClosed() {

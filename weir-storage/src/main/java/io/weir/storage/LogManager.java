@@ -392,6 +392,21 @@ public final class LogManager {
         }
     }
 
+    /**
+     * Test hook simulating the death of the process: releases the directory locks and file
+     * handles without flushing, checkpointing or writing the clean shutdown marker.
+     */
+    void abandon() {
+        running = false;
+        synchronized (tasks) {
+            tasks.forEach(t -> t.cancel(false));
+            tasks.clear();
+        }
+        logs.values().forEach(Log::closeHandlers);
+        logs.clear();
+        dirLocks.unlockAll();
+    }
+
     public boolean isRunning() {
         return running;
     }

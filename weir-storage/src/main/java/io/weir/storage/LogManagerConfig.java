@@ -30,7 +30,7 @@ public record LogManagerConfig(List<Path> logDirs, LogConfig topicDefaults, int 
                                long producerIdExpirationMs, long producerIdExpirationCheckIntervalMs) {
 
     public LogManagerConfig {
-        logDirs = List.copyOf(logDirs);
+        logDirs = logDirs.stream().map(d -> d.toAbsolutePath().normalize()).distinct().toList();
         require(!logDirs.isEmpty(), "log.dirs", logDirs, "must name at least one directory");
         require(numRecoveryThreadsPerDataDir >= 1, "num.recovery.threads.per.data.dir",
                 numRecoveryThreadsPerDataDir, "must be at least 1");

@@ -58,8 +58,11 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
         ch.closeFuture().addListener(f -> connectionCount.decrementAndGet());
         connections.add(ch);
         ReadGate readGate = new ReadGate();
+        if (config.connectionsMaxIdleMs() > 0) {
+            ch.pipeline().addLast("idle",
+                new IdleStateHandler(true, 0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
+        }
         ch.pipeline()
-            .addLast("idle", new IdleStateHandler(true, 0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
             .addLast("readGate", readGate)
             .addLast("frame", new RequestFrameDecoder(config.socketRequestMaxBytes()))
             .addLast("connection", new ConnectionHandler(listenerName, connectionIndex.getAndIncrement(), parser,

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -34,6 +35,7 @@ import io.weir.common.Time;
 public final class SocketServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
+    /** Kafka's socket.listen.backlog.size is 50; a burst of connects then waits out SYN retransmits. */
     private static final int LISTEN_BACKLOG = 1024;
     private static final long SHUTDOWN_TIMEOUT_MS = 10_000L;
 
@@ -105,7 +107,12 @@ public final class SocketServer implements AutoCloseable {
         if (config.socketReceiveBufferBytes() != -1) {
             bootstrap.childOption(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes());
         }
-        Channel channel = bootstrap.bind(endpoint.host(), endpoint.port()).syncUninterruptibly().channel();
+        ChannelFuture bound = bootstrap.bind(endpoint.host(), endpoint.port()).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("Cannot bind listener " + endpoint.listenerName() + " to "
+                + endpoint.host() + ":" + endpoint.port() + ": " + bound.cause(), bound.cause());
+        }
+        Channel channel = bound.channel();
         serverChannels.put(endpoint.listenerName(), channel);
         LOG.info("Listener {} accepting on {} ({} transport, {} network threads)", endpoint.listenerName(),
             channel.localAddress(), transport.name(), config.numNetworkThreads());

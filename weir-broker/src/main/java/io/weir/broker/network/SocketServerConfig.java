@@ -8,7 +8,8 @@ import java.util.Set;
  * The network server's settings, named after Kafka's broker configs: {@code listeners},
  * {@code num.network.threads}, {@code queued.max.requests}, {@code socket.request.max.bytes},
  * {@code max.connections}, {@code connections.max.idle.ms}, {@code socket.send.buffer.bytes} and
- * {@code socket.receive.buffer.bytes} (-1 keeps the OS default). Validated on construction.
+ * {@code socket.receive.buffer.bytes} (-1 keeps the OS default). A {@code connections.max.idle.ms} of
+ * 0 or below never closes idle connections (as in Kafka). Validated on construction.
  *
  * <p>Immutable.
  */
@@ -37,9 +38,6 @@ public record SocketServerConfig(List<Endpoint> listeners, int numNetworkThreads
         atLeast("queued.max.requests", queuedMaxRequests, 1);
         atLeast("socket.request.max.bytes", socketRequestMaxBytes, 1);
         atLeast("max.connections", maxConnections, 1);
-        if (connectionsMaxIdleMs < 1) {
-            throw new IllegalArgumentException("connections.max.idle.ms must be at least 1, got " + connectionsMaxIdleMs);
-        }
         bufferSize("socket.send.buffer.bytes", socketSendBufferBytes);
         bufferSize("socket.receive.buffer.bytes", socketReceiveBufferBytes);
     }

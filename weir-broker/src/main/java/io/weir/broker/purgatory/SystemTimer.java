@@ -66,6 +66,9 @@ public final class SystemTimer implements Timer {
 
     @Override
     public void add(TimerTask task) {
+        if (closed) {
+            return; // nothing would ever run it
+        }
         wheelLock.readLock().lock();
         try {
             addEntry(new TimerTaskEntry(task, task.delayMs() + time.hiResClockMs()));

@@ -265,4 +265,19 @@ class SocketServerTest {
             && (t.getName().startsWith("weir-network-thread") || t.getName().startsWith("weir-acceptor")
                 || t.getName().startsWith("weir-request-handler")));
     }
+
+    @Test
+    void startupFailsCleanlyWhenThePortIsTaken() throws Exception {
+        try (ServerFixture first = server(new TestApis(), b -> b)) {
+            SocketServerConfig clash = new SocketServerConfig(
+                List.of(new Endpoint(ServerFixture.LISTENER, "127.0.0.1", first.port())), 1, 4, 4096, 10, 60_000L, -1, -1);
+            SocketServer second = new SocketServer(clash, new RequestChannel(4), new TestApis(), io.weir.common.Time.SYSTEM);
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::startup)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Cannot bind listener PLAINTEXT");
+            second.shutdown();
+            try (TestClient client = first.client()) {
+                client.assertWorks();
+            }
+        }
+    }
 }

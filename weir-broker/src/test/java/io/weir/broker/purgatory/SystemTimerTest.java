@@ -81,7 +81,13 @@ class SystemTimerTest {
             CountDownLatch expired = new CountDownLatch(count);
             List<TestOperation> ops = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                TestOperation op = new TestOperation(i % 50, expired::countDown);
+                TestOperation op = new TestOperation(i % 50) {
+                    @Override
+                    public void onExpiration() {
+                        super.onExpiration();
+                        expired.countDown(); // after onComplete, the last callback of an expiry
+                    }
+                };
                 ops.add(op);
                 purgatory.tryCompleteElseWatch(op, List.of("p" + (i % 5)));
             }

@@ -1,0 +1,134 @@
+package io.weir.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The idempotent producer protocol exactly as a retrying client uses it: the same batch sent
+ * twice is stored once and both answers carry the same offset; a gap in sequence numbers is
+ * refused; producer state survives a restart.
+ */
+@Tag("integration")
+@Timeout(120)
+class IdempotenceIT {
+
+    private static final short PRODUCE_VERSION = 9;
+
+    private static MemoryRecords batch(long producerId, short epoch, int firstSequence, String... values) {
+        SimpleRecord[] records = new SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new SimpleRecord(System.currentTimeMillis(), values[i].getBytes());
+        }
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, firstSequence, records);
+    }
+
+    private static ProduceResponse produce(RawKafkaClient client, String topic, MemoryRecords records)
+            throws Exception {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName(topic);
+        td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
+        data.topicData().add(td);
+        return client.send(new ProduceRequest.Builder(PRODUCE_VERSION, PRODUCE_VERSION, data), PRODUCE_VERSION,
+            ProduceResponse.class);
+    }
+
+    private static ProduceResponseView view(ProduceResponse r) {
+        var p = r.data().responses().iterator().next().partitionResponses().get(0);
+        return new ProduceResponseView(Errors.forCode(p.errorCode()), p.baseOffset());
+    }
+
+    private record ProduceResponseView(Errors error, long baseOffset) {
+    }
+
+    @Test
+    void duplicateBatchIsStoredOnceAndGapsAreRefused() throws Exception {
+        try (WeirTestBroker broker = WeirTestBroker.start()) {
+            try (Admin admin = broker.admin()) {
+                admin.createTopics(List.of(new NewTopic("idem", 1, (short) 1))).all().get();
+            }
+            long producerId;
+            try (RawKafkaClient client = RawKafkaClient.connect(broker.bootstrapServers())) {
+                InitProducerIdResponse init = client.send(new InitProducerIdRequest.Builder(
+                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000)),
+                    (short) 5, InitProducerIdResponse.class);
+                assertThat(init.error()).isEqualTo(Errors.NONE);
+                producerId = init.data().producerId();
+                assertThat(producerId).isGreaterThanOrEqualTo(0);
+
+                assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 0, "a", "b"))))
+                    .isEqualTo(new ProduceResponseView(Errors.NONE, 0));
+                assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 2, "c"))))
+                    .isEqualTo(new ProduceResponseView(Errors.NONE, 2));
+                // A retry of the first batch: same answer, nothing written.
+                assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 0, "a", "b"))))
+                    .isEqualTo(new ProduceResponseView(Errors.NONE, 0));
+                // A gap in the sequence is refused.
+                assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 5, "x"))).error())
+                    .isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+            }
+            broker.restart();
+            try (RawKafkaClient client = RawKafkaClient.connect(broker.bootstrapServers())) {
+                // The producer state came back: the retry is still recognised after a restart.
+                assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 2, "c"))))
+                    .isEqualTo(new ProduceResponseView(Errors.NONE, 2));
+                assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 3, "d"))))
+                    .isEqualTo(new ProduceResponseView(Errors.NONE, 3));
+            }
+            List<String> values = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
+                TopicPartition tp = new TopicPartition("idem", 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (values.size() < 4 && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        values.add(new String(r.value()));
+                    }
+                }
+            }
+            assertThat(values).containsExactly("a", "b", "c", "d");
+        }
+    }
+
+    @Test
+    void producerIdsAreUniqueAcrossRestarts() throws Exception {
+        try (WeirTestBroker broker = WeirTestBroker.start()) {
+            List<Long> ids = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                try (RawKafkaClient client = RawKafkaClient.connect(broker.bootstrapServers())) {
+                    for (int i = 0; i < 3; i++) {
+                        ids.add(client.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                            .setTransactionalId(null).setTransactionTimeoutMs(60_000)), (short) 4,
+                            InitProducerIdResponse.class)
+                            .data().producerId());
+                    }
+                }
+                broker.restart();
+            }
+            assertThat(ids).doesNotHaveDuplicates().hasSize(6);
+        }
+    }
+}
