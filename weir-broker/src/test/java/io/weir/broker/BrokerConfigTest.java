@@ -41,6 +41,7 @@ class BrokerConfigTest {
     @Test
     void brokerLevelLogSettingsBecomeTopicDefaults() {
         BrokerConfig c = BrokerConfig.fromProperties(Map.of("log.segment.bytes", "1048576"));
-        assertThat(c.topicDefaults()).containsEntry("segment.bytes", 1048576);
+        assertThat(c.topicDefaults()).containsEntry("segment.bytes", "1048576");
+        assertThat(io.weir.storage.LogConfig.fromProps(c.topicDefaults(), Map.of()).segmentBytes()).isEqualTo(1048576);
     }
 }

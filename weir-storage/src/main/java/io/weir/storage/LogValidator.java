@@ -3,9 +3,11 @@ package io.weir.storage;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
@@ -38,6 +40,10 @@ final class LogValidator {
         Validated parsed = parse(records, logStartOffset, false);
         if (parsed.failed()) {
             return parsed;
+        }
+        if (records.sizeInBytes() > config.segmentBytes()) {
+            return fail(LogAppendInfo.failed(Errors.RECORD_LIST_TOO_LARGE, "Record set of " + records.sizeInBytes()
+                    + " bytes exceeds segment.bytes " + config.segmentBytes(), logStartOffset));
         }
         for (MutableRecordBatch batch : parsed.batches()) {
             LogAppendInfo failure = validateLeaderBatch(batch, config, nowMs, fromClient, logStartOffset);
@@ -142,8 +148,7 @@ final class LogValidator {
         if (config.messageTimestampType() != TimestampType.CREATE_TIME) {
             return null;
         }
-        long base = batch instanceof org.apache.kafka.common.record.internal.DefaultRecordBatch d
-                ? d.baseTimestamp() : batch.maxTimestamp();
+        long base = batch instanceof DefaultRecordBatch d ? d.baseTimestamp() : batch.maxTimestamp();
         for (long ts : new long[] {base, batch.maxTimestamp()}) {
             if (ts == RecordBatch.NO_TIMESTAMP) {
                 continue;
@@ -176,11 +181,16 @@ final class LogValidator {
         }
         List<LogAppendInfo.RecordError> errors = new ArrayList<>();
         int index = 0;
-        for (Record record : batch) {
-            if (!record.hasKey()) {
-                errors.add(new LogAppendInfo.RecordError(index, "Compacted topic cannot accept message without key"));
+        try {
+            for (Record record : batch) {
+                if (!record.hasKey()) {
+                    errors.add(new LogAppendInfo.RecordError(index, "Compacted topic cannot accept message without key"));
+                }
+                index++;
             }
-            index++;
+        } catch (KafkaException e) {
+            return LogAppendInfo.failed(Errors.CORRUPT_MESSAGE, "Record batch cannot be decompressed: "
+                    + e.getMessage(), logStartOffset);
         }
         if (errors.isEmpty()) {
             return null;

@@ -79,7 +79,7 @@ class LogPropertyTest {
     Arbitrary<List<Op>> ops() {
         Arbitrary<Op> op = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.integers().between(1, 5)
-                        .flatMap(n -> Arbitraries.integers().between(1, 60).map(s -> (Op) new Append(n, s)))),
+                        .flatMap(n -> Arbitraries.integers().between(1, 40).map(s -> (Op) new Append(n, s)))),
                 net.jqwik.api.Tuple.of(3, Arbitraries.doubles().between(0, 1)
                         .flatMap(a -> Arbitraries.integers().between(1, 600).map(m -> (Op) new Read(a, m)))),
                 net.jqwik.api.Tuple.of(2, Arbitraries.doubles().between(0, 1).map(a -> (Op) new Truncate(a))),
@@ -91,10 +91,10 @@ class LogPropertyTest {
         return op.list().ofMinSize(1).ofMaxSize(25);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 60)
     void logMatchesModel(@ForAll("ops") List<Op> ops) throws IOException {
         Path root = Files.createTempDirectory("log-property");
-        LogTestSupport t = new LogTestSupport(root, Map.of("segment.bytes", 400, "index.interval.bytes", 50));
+        LogTestSupport t = new LogTestSupport(root, Map.of("segment.bytes", 700, "index.interval.bytes", 50));
         try {
             t.open();
             Model model = new Model();
@@ -122,6 +122,7 @@ class LogPropertyTest {
                 values[i] = "v" + model.counter++ + "-" + "x".repeat(a.valueSize());
             }
             LogAppendInfo info = log.appendAsLeader(LogTestSupport.records(t.time.milliseconds(), values), 0);
+            assertThat(info.error()).isEqualTo(org.apache.kafka.common.protocol.Errors.NONE);
             assertThat(info.firstOffset()).isEqualTo(model.logEndOffset());
             model.values.addAll(List.of(values));
         } else if (op instanceof Read r) {

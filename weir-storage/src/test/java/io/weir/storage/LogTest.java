@@ -185,8 +185,9 @@ class LogTest {
     void configChangeAppliesAtOnce() {
         Log log = open(Map.of());
         log.appendAsLeader(records(1, "a"), 0);
-        log.updateConfig(LogTestSupport.config(Map.of("segment.bytes", 100)));
-        log.appendAsLeader(records(1, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), 0);
+        log.updateConfig(LogTestSupport.config(Map.of("segment.bytes", 150)));
+        assertThat(log.appendAsLeader(records(1, "b".repeat(200)), 0).error()).isEqualTo(Errors.RECORD_LIST_TOO_LARGE);
+        log.appendAsLeader(records(1, "b".repeat(20)), 0);
         assertThat(log.numberOfSegments()).isEqualTo(2);
         log.updateConfig(LogTestSupport.config(Map.of("max.message.bytes", 10)));
         assertThat(log.appendAsLeader(records(1, "c"), 0).error()).isEqualTo(Errors.MESSAGE_TOO_LARGE);

@@ -97,18 +97,8 @@ class IdempotenceIT {
                 assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 3, "d"))))
                     .isEqualTo(new ProduceResponseView(Errors.NONE, 3));
             }
-            List<String> values = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
-                TopicPartition tp = new TopicPartition("idem", 0);
-                consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (values.size() < 4 && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        values.add(new String(r.value()));
-                    }
-                }
-            }
+            List<String> values = broker.consumeFromBeginning(List.of(new TopicPartition("idem", 0)), 4).stream()
+                .map(r -> new String(r.value())).toList();
             assertThat(values).containsExactly("a", "b", "c", "d");
         }
     }

@@ -63,17 +63,8 @@ class NonJavaClientsIT {
             "kafkajs-topic", "200"), js, null, 120);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).contains("\"partitions\":2").contains("\"offset\":\"100\"");
-        List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
-            List<TopicPartition> tps = List.of(new TopicPartition("kafkajs-topic", 0),
-                new TopicPartition("kafkajs-topic", 1));
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (got.size() < 200 && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
-            }
-        }
+        List<ConsumerRecord<byte[], byte[]>> got =
+            broker.consumeFromBeginning(WeirTestBroker.partitions("kafkajs-topic", 2), 200);
         assertThat(got).hasSize(200);
         assertThat(got).allSatisfy(rec -> assertThat(new String(rec.value(), StandardCharsets.UTF_8))
             .startsWith("kafkajs-"));

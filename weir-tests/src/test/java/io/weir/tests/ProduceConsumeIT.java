@@ -60,20 +60,7 @@ class ProduceConsumeIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, int partitions, int expected) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                tps.add(new TopicPartition(topic, p));
-            }
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return broker.consumeFromBeginning(WeirTestBroker.partitions(topic, partitions), expected);
     }
 
     @ParameterizedTest
@@ -190,6 +177,8 @@ class ProduceConsumeIT {
             }
             assertThat(got).extracting(ConsumerRecord::offset).containsExactly(7L, 8L, 9L);
         }
+        assertThat(broker.consumeFromBeginning(List.of(tp), 7)).extracting(ConsumerRecord::offset)
+            .startsWith(3L).hasSize(7);
     }
 
     @Test

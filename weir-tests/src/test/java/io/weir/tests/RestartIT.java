@@ -43,16 +43,8 @@ class RestartIT {
                     .offset();
                 assertThat(offset).isEqualTo(250);
             }
-            List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
-                List<TopicPartition> tps = List.of(new TopicPartition("durable", 0), new TopicPartition("durable", 1));
-                consumer.assign(tps);
-                consumer.seekToBeginning(tps);
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (all.size() < 501 && System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-                }
-            }
+            List<ConsumerRecord<byte[], byte[]>> all =
+                broker.consumeFromBeginning(WeirTestBroker.partitions("durable", 2), 501);
             assertThat(all).hasSize(501);
         }
     }

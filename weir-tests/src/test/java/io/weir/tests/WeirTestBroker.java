@@ -3,8 +3,11 @@ package io.weir.tests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -12,9 +15,11 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -102,6 +107,32 @@ public final class WeirTestBroker implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.putAll(extra);
         return new KafkaConsumer<>(p);
+    }
+
+    /**
+     * Reads the partitions from their beginning until {@code expected} records arrived or 60 s
+     * passed, and returns what was read (the caller asserts on it).
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consumeFromBeginning(List<TopicPartition> partitions, int expected) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of())) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** All partitions {@code 0..count-1} of a topic. */
+    public static List<TopicPartition> partitions(String topic, int count) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            tps.add(new TopicPartition(topic, p));
+        }
+        return tps;
     }
 
     @Override
