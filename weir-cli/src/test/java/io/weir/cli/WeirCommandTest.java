@@ -91,6 +91,13 @@ class WeirCommandTest {
     }
 
     @Test
+    void invalidConfigFailsWithOneLineAndStartsNothing() {
+        assertThat(weir().execute("server", "--set", "broker.id=not-a-number")).isEqualTo(1);
+        assertThat(err.toString().lines()).hasSize(1).first().asString()
+            .startsWith("weir server: invalid configuration:").contains("broker.id");
+    }
+
+    @Test
     void unreadableConfigFileFailsWithOneLine() {
         assertThat(weir().execute("server", "--config", tempDir.resolve("missing.properties").toString())).isEqualTo(1);
         assertThat(err.toString().lines()).hasSize(1).first().asString().startsWith("weir server: cannot read");

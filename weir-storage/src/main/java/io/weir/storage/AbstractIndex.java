@@ -40,8 +40,20 @@ abstract class AbstractIndex implements Closeable {
 
     abstract int entrySize();
 
+    /** Entries checked for order at each end of an index on load. */
+    static final int SANITY_SAMPLE = 64;
+
     /** Checks invariants a crash could break; a failure means "rebuild this index". */
     abstract void sanityCheck();
+
+    /** Slot ranges [from, to) covering the first and last {@link #SANITY_SAMPLE} entries. */
+    final int[][] sampleRanges() {
+        int n = entries;
+        if (n <= 2 * SANITY_SAMPLE) {
+            return new int[][] {{0, n}};
+        }
+        return new int[][] {{0, SANITY_SAMPLE}, {n - SANITY_SAMPLE, n}};
+    }
 
     /** Maps the file; {@code newLength < 0} keeps an existing file's length and entries. */
     private void map(int newLength) throws IOException {

@@ -15,6 +15,9 @@ import org.apache.kafka.common.record.internal.Records;
  * <p>{@code error} is {@link Errors#NONE} or {@link Errors#OFFSET_OUT_OF_RANGE} (the requested
  * offset is below the log start offset or above the log end offset); records are then empty.
  *
+ * <p>Immutable; the slice stays readable while the segment file is open (deleted segments are
+ * closed only after {@code file.delete.delay.ms}).
+ *
  * @param fetchOffset       the offset asked for
  * @param segmentBaseOffset base offset of the segment read, -1 when nothing was read
  * @param filePosition      byte position of the first batch in that segment's file

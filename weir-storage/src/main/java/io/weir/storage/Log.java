@@ -57,7 +57,7 @@ public final class Log {
     final ProducerStateManager producerStateManager;
     final LeaderEpochFileCache leaderEpochCache;
     private final PartitionMetadataFile partitionMetadataFile;
-    private final LogAppender appender;
+    final LogAppender appender;
     private final LogRetention retention;
     private volatile Path dir;
     private volatile LogConfig config;
@@ -120,6 +120,14 @@ public final class Log {
             failureChannel.maybeAddOfflineLogDir(dir.toAbsolutePath().normalize().getParent(), message,
                     asIOException(e));
             throw new KafkaStorageException(message, e);
+        } catch (KafkaException e) {
+            if (!(e instanceof KafkaStorageException) && !(e.getCause() instanceof IOException)) {
+                throw e;
+            }
+            String message = "Error while loading log " + dir;
+            failureChannel.maybeAddOfflineLogDir(dir.toAbsolutePath().normalize().getParent(), message,
+                    asIOException(e));
+            throw e instanceof KafkaStorageException ks ? ks : new KafkaStorageException(message, e);
         }
     }
 
@@ -174,7 +182,22 @@ public final class Log {
      * result (no exception).
      */
     public FetchDataInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
-        return LogReader.read(this, startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
+        return readFromDisk("Error reading " + dir,
+                () -> LogReader.read(this, startOffset, maxBytes, maxOffsetExclusive, minOneMessage));
+    }
+
+    /** Read-path I/O errors mark the dir offline too, unless the log was closed under the reader. */
+    private <T> T readFromDisk(String message, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (KafkaException e) {
+            if (closed) {
+                throw new KafkaStorageException("Log " + dir + " was closed during the read", e);
+            }
+            return withIOHandling(message, () -> {
+                throw e;
+            });
+        }
     }
 
     /**
@@ -184,7 +207,7 @@ public final class Log {
      * record whose timestamp is at or after it (empty if there is none).
      */
     public Optional<FileRecords.TimestampAndOffset> fetchOffsetByTimestamp(long timestamp) {
-        return LogReader.fetchOffsetByTimestamp(this, timestamp);
+        return readFromDisk("Error searching " + dir, () -> LogReader.fetchOffsetByTimestamp(this, timestamp));
     }
 
     // ---- truncation and retention ----
@@ -497,8 +520,9 @@ public final class Log {
         } catch (IOException | UncheckedIOException e) {
             throw offline(message, asIOException(e));
         } catch (KafkaException e) {
-            if (e.getCause() instanceof IOException io && !(e instanceof KafkaStorageException)) {
-                throw offline(message, io);
+            if (e.getCause() instanceof IOException io) {
+                KafkaStorageException wrapped = offline(message, io);
+                throw e instanceof KafkaStorageException ? e : wrapped;
             }
             throw e;
         }
@@ -510,7 +534,13 @@ public final class Log {
     }
 
     private static IOException asIOException(Exception e) {
-        return e instanceof UncheckedIOException u ? u.getCause() : e instanceof IOException io ? io : new IOException(e);
+        if (e instanceof UncheckedIOException u) {
+            return u.getCause();
+        }
+        if (e instanceof IOException io) {
+            return io;
+        }
+        return e.getCause() instanceof IOException io ? io : new IOException(e);
     }
 
     void checkNotClosed() {

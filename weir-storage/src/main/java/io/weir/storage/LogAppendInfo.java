@@ -11,6 +11,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * unchanged. A duplicate idempotent batch is a success ({@code NONE}) carrying the offsets it
  * was originally written at, with {@link #duplicate()} true; nothing was written.
  *
+ * <p>Immutable.
+ *
  * @param firstOffset      offset of the first record written (or of the original duplicate)
  * @param lastOffset       offset of the last record
  * @param maxTimestamp     largest timestamp in the append (the log append time for LogAppendTime)

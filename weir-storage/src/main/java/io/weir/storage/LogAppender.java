@@ -1,6 +1,7 @@
 package io.weir.storage;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -213,13 +214,27 @@ final class LogAppender {
         }
     }
 
+    /**
+     * Fsyncs the segments below {@code upToOffsetExclusive} and the directory. A segment closed
+     * meanwhile (deleted, or the log closed) is skipped rather than taken for a disk failure.
+     */
     private void flushSegments(long upToOffsetExclusive) {
         log.withIOHandling("Error flushing " + log.dir(), () -> {
-            for (LogSegment segment : log.segments.values(log.recoveryPoint, upToOffsetExclusive)) {
-                segment.flush();
-            }
-            try (FileChannel dirChannel = FileChannel.open(log.dir(), StandardOpenOption.READ)) {
-                dirChannel.force(true);
+            try {
+                for (LogSegment segment : log.segments.values(log.recoveryPoint, upToOffsetExclusive)) {
+                    try {
+                        segment.flush();
+                    } catch (ClosedChannelException e) {
+                        LOG.debug("Segment {} was closed while flushing", segment);
+                    }
+                }
+                try (FileChannel dirChannel = FileChannel.open(log.dir(), StandardOpenOption.READ)) {
+                    dirChannel.force(true);
+                }
+            } catch (IOException e) {
+                if (!log.isClosed()) {
+                    throw e;
+                }
             }
             return null;
         });

@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.Records;
 
 /**
  * Per-topic log configuration with Kafka's topic config names, types and defaults
@@ -59,6 +60,7 @@ public final class LogConfig {
     private final long messageTimestampBeforeMaxMs;
     private final long messageTimestampAfterMaxMs;
     private final int maxMessageSize;
+    private final int maxDecompressedMessageSize;
     private final long fileDeleteDelayMs;
     private final String compressionType;
     private final int minInSyncReplicas;
@@ -87,6 +89,7 @@ public final class LogConfig {
         this.messageTimestampBeforeMaxMs = (Long) parsed.get(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
         this.messageTimestampAfterMaxMs = (Long) parsed.get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
         this.maxMessageSize = (Integer) parsed.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        this.maxDecompressedMessageSize = (Integer) parsed.get(TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG);
         this.fileDeleteDelayMs = (Long) parsed.get(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG);
         this.compressionType = (String) parsed.get(TopicConfig.COMPRESSION_TYPE_CONFIG);
         this.minInSyncReplicas = (Integer) parsed.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
@@ -231,6 +234,11 @@ public final class LogConfig {
         return maxMessageSize;
     }
 
+    /** {@code max.decompressed.message.bytes}: the largest single record after decompression. */
+    public int maxDecompressedMessageSize() {
+        return maxDecompressedMessageSize;
+    }
+
     public long fileDeleteDelayMs() {
         return fileDeleteDelayMs;
     }
@@ -317,6 +325,8 @@ public final class LogConfig {
     private static void defineMessages(ConfigDef def) {
         def.define(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Type.INT, DEFAULT_MAX_MESSAGE_BYTES, Range.atLeast(0),
                         Importance.MEDIUM, TopicConfig.MAX_MESSAGE_BYTES_DOC)
+                .define(TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG, Type.INT, Records.SOFT_MAX_ARRAY_LENGTH,
+                        Range.atLeast(0), Importance.MEDIUM, TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES_DOC)
                 .define(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, Type.STRING, TimestampType.CREATE_TIME.name,
                         ValidString.in(TimestampType.CREATE_TIME.name, TimestampType.LOG_APPEND_TIME.name),
                         Importance.MEDIUM, TopicConfig.MESSAGE_TIMESTAMP_TYPE_DOC)

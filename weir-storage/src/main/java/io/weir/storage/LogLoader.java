@@ -57,7 +57,7 @@ final class LogLoader {
             throws IOException {
         List<Path> swapFiles = removeTempFilesAndCollectSwapFiles();
         completeSwaps(swapFiles);
-        TreeMap<Long, LogSegment> opened = openSegments(hadCleanShutdown ? Long.MAX_VALUE : recoveryPointCheckpoint);
+        TreeMap<Long, LogSegment> opened = openSegments(hadCleanShutdown, recoveryPointCheckpoint);
         LogSegments segments = new LogSegments();
         opened.values().forEach(segments::add);
         long recoveryPoint = recoveryPointCheckpoint;
@@ -154,8 +154,11 @@ final class LogLoader {
         }
     }
 
-    /** Opens all live segments; indexes of segments below {@code recoverFrom} are checked and rebuilt if bad. */
-    private TreeMap<Long, LogSegment> openSegments(long recoverFrom) throws IOException {
+    /**
+     * Opens all live segments. The indexes of segments that recovery will not re-scan (all of
+     * them after a clean shutdown) are checked and rebuilt if missing or bad.
+     */
+    private TreeMap<Long, LogSegment> openSegments(boolean cleanShutdown, long recoveryPoint) throws IOException {
         TreeMap<Long, Path> logFiles = new TreeMap<>();
         List<Path> indexFiles = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -175,9 +178,9 @@ final class LogLoader {
         }
         deleteOrphanIndexes(indexFiles, logFiles);
         TreeMap<Long, LogSegment> segments = new TreeMap<>();
-        Long recoveryFloor = logFiles.floorKey(recoverFrom);
+        Long recoveryFloor = logFiles.floorKey(recoveryPoint);
         for (long base : logFiles.keySet()) {
-            boolean willRecover = recoveryFloor != null ? base >= recoveryFloor : recoverFrom != Long.MAX_VALUE;
+            boolean willRecover = !cleanShutdown && (recoveryFloor == null || base >= recoveryFloor);
             segments.put(base, openSegment(base, willRecover));
         }
         return segments;

@@ -34,7 +34,8 @@ import io.weir.common.Time;
  * dropped from the manager; the other directories carry on.
  *
  * <p>Thread-safe: the log map is concurrent; creation and deletion are serialized by a lock;
- * periodic tasks run on the scheduler's threads.
+ * periodic tasks run on the scheduler's threads. The {@link Scheduler} must be started before
+ * {@link #startup}; it is shared, and the manager cancels only its own tasks at shutdown.
  */
 public final class LogManager {
 
@@ -64,27 +65,67 @@ public final class LogManager {
 
     /**
      * Creates missing directories, loads every partition directory (recovering those of a
-     * directory without a clean shutdown marker), then starts the periodic tasks. A directory
-     * that fails goes offline; startup continues with the others.
+     * directory without a clean shutdown marker; all dirs in parallel), then starts the
+     * periodic tasks. A directory with an I/O error goes offline; startup continues with the
+     * others. Any other failure (such as one partition in two dirs) is thrown.
      */
     public void startup(Function<String, LogConfig> configForTopic) {
         this.configForTopic = configForTopic;
+        List<Thread> loaders = new ArrayList<>();
+        Map<Path, RuntimeException> failures = new ConcurrentHashMap<>();
         for (Path dir : config.logDirs()) {
-            try {
-                Files.createDirectories(dir);
-                dirLocks.lock(dir);
-                checkpoints.put(dir, new LogDirCheckpoints(dir));
-                loadLogDir(dir);
-            } catch (IOException e) {
-                failureChannel.maybeAddOfflineLogDir(dir, "Failed to load log dir " + dir, e);
-            } catch (KafkaStorageException e) {
-                LOG.error("Log dir {} failed while loading", dir, e);
-            }
+            Runnable load = () -> {
+                try {
+                    startupDir(dir);
+                } catch (RuntimeException e) {
+                    failures.put(dir, e);
+                }
+            };
+            Thread loader = new Thread(load, "log-loader-" + dir.getFileName());
+            loader.setDaemon(true);
+            loader.start();
+            loaders.add(loader);
+        }
+        for (Thread loader : loaders) {
+            joinUninterruptibly(loader);
+        }
+        if (!failures.isEmpty()) {
+            // Not an I/O error: a bug or an inconsistent directory layout; refuse to start, as Kafka does.
+            throw failures.values().iterator().next();
         }
         handleOfflineDirs();
         running = true;
         scheduleTasks();
         LOG.info("Log manager started with {} logs in {}", logs.size(), config.logDirs());
+    }
+
+    /** Loads one log dir (all dirs load in parallel); a failure takes only this dir offline. */
+    private void startupDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            dirLocks.lock(dir);
+            checkpoints.put(dir, new LogDirCheckpoints(dir));
+            loadLogDir(dir);
+        } catch (IOException e) {
+            failureChannel.maybeAddOfflineLogDir(dir, "Failed to load log dir " + dir, e);
+        } catch (KafkaStorageException e) {
+            LOG.error("Log dir {} failed while loading", dir, e);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void loadLogDir(Path dir) throws IOException {

@@ -9,7 +9,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The broker settings of the {@link LogManager}, with Kafka's names and defaults; validated on
- * construction.
+ * construction. Immutable.
  *
  * @param logDirs                              {@code log.dirs}
  * @param topicDefaults                        topic config defaults (from server.properties)

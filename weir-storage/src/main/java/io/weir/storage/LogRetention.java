@@ -69,7 +69,7 @@ final class LogRetention {
         log.recoveryPoint = Math.min(log.recoveryPoint, newEnd);
         log.logStartOffset = Math.min(log.logStartOffset, newEnd);
         log.clampHighWatermark();
-        new LogAppender(log).rebuildProducerState(newEnd);
+        log.appender.rebuildProducerState(newEnd);
         LOG.info("Truncated {} to {}", log.dir(), newEnd);
     }
 
@@ -199,7 +199,7 @@ final class LogRetention {
             return 0;
         }
         if (deletable.get(deletable.size() - 1) == log.segments.activeSegment()) {
-            new LogAppender(log).rollLocked(log.logEndOffset());
+            log.appender.rollLocked(log.logEndOffset());
         }
         removeSegments(deletable);
         long newStart = log.segments.firstSegment().orElseThrow().baseOffset();

@@ -140,7 +140,7 @@ final class LogValidator {
         if (timestamps != null) {
             return timestamps;
         }
-        return config.compact() ? validateKeys(batch, logStartOffset) : null;
+        return config.compact() ? validateRecords(batch, config, logStartOffset) : null;
     }
 
     private static LogAppendInfo validateTimestamps(RecordBatch batch, LogConfig config, long nowMs,
@@ -157,8 +157,8 @@ final class LogValidator {
                 String message = "Timestamp " + ts + " of a record batch is out of range: it must be within ["
                         + safeSub(nowMs, config.messageTimestampBeforeMaxMs()) + ", "
                         + safeAdd(nowMs, config.messageTimestampAfterMaxMs()) + "]";
-                return LogAppendInfo.failed(Errors.INVALID_TIMESTAMP, message, logStartOffset,
-                        List.of(new LogAppendInfo.RecordError(0, message)));
+                // The header does not say which record is out of range: no per-record errors.
+                return LogAppendInfo.failed(Errors.INVALID_TIMESTAMP, message, logStartOffset);
             }
         }
         return null;
@@ -174,8 +174,11 @@ final class LogValidator {
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
-    /** Compacted topics need a key on every record: the only check that decompresses. */
-    private static LogAppendInfo validateKeys(RecordBatch batch, long logStartOffset) {
+    /**
+     * Compacted topics need a key on every record, and no record may exceed
+     * {@code max.decompressed.message.bytes}: the only check that decompresses.
+     */
+    private static LogAppendInfo validateRecords(RecordBatch batch, LogConfig config, long logStartOffset) {
         if (batch.isControlBatch()) {
             return null;
         }
@@ -185,6 +188,9 @@ final class LogValidator {
             for (Record record : batch) {
                 if (!record.hasKey()) {
                     errors.add(new LogAppendInfo.RecordError(index, "Compacted topic cannot accept message without key"));
+                } else if (record.sizeInBytes() > config.maxDecompressedMessageSize()) {
+                    errors.add(new LogAppendInfo.RecordError(index, "Record of " + record.sizeInBytes()
+                            + " bytes exceeds max.decompressed.message.bytes " + config.maxDecompressedMessageSize()));
                 }
                 index++;
             }
@@ -195,8 +201,8 @@ final class LogValidator {
         if (errors.isEmpty()) {
             return null;
         }
-        return LogAppendInfo.failed(Errors.INVALID_RECORD, "Compacted topic cannot accept message without key ("
-                + errors.size() + " records)", logStartOffset, errors);
+        return LogAppendInfo.failed(Errors.INVALID_RECORD, errors.get(0).message() + " (" + errors.size()
+                + " records)", logStartOffset, errors);
     }
 
     /**

@@ -86,22 +86,28 @@ public final class OffsetIndex extends AbstractIndex {
         truncateToKey(offset);
     }
 
+    /**
+     * Kafka's cheap checks (last offset not below the base offset) plus monotonic offsets and
+     * positions over the first and last {@link #SANITY_SAMPLE} entries, so that startup does
+     * not read every index in full.
+     */
     @Override
     void sanityCheck() {
         if (entries() != 0 && lastOffset() < baseOffset()) {
             throw new CorruptIndexException("Corrupt index found, index file (" + file() + ") has non-zero size but "
                     + "the last offset is " + lastOffset() + " which is less than the base offset " + baseOffset());
         }
-        long previous = -1;
-        int previousPosition = -1;
-        for (int slot = 0; slot < entries(); slot++) {
-            OffsetPosition e = entry(slot);
-            if (e.offset() <= previous || e.position() <= previousPosition && slot > 0 || e.position() < 0) {
-                throw new CorruptIndexException("Corrupt index " + file() + ": entry " + slot + " " + e
-                        + " does not follow offset " + previous + " / position " + previousPosition);
+        for (int[] range : sampleRanges()) {
+            OffsetPosition previous = null;
+            for (int slot = range[0]; slot < range[1]; slot++) {
+                OffsetPosition e = entry(slot);
+                if (e.position() < 0 || previous != null
+                        && (e.offset() <= previous.offset() || e.position() <= previous.position())) {
+                    throw new CorruptIndexException("Corrupt index " + file() + ": entry " + slot + " " + e
+                            + " does not follow " + previous);
+                }
+                previous = e;
             }
-            previous = e.offset();
-            previousPosition = e.position();
         }
     }
 

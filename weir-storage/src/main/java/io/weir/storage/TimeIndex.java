@@ -103,18 +103,24 @@ public final class TimeIndex extends AbstractIndex {
         truncateToEntries(keep);
     }
 
+    /** Like {@link OffsetIndex#sanityCheck()}: cheap checks plus a sample at both ends. */
     @Override
     void sanityCheck() {
-        long previousTs = Long.MIN_VALUE;
-        long previousOffset = baseOffset();
-        for (int slot = 0; slot < entries(); slot++) {
-            TimestampOffset e = entry(slot);
-            if (e.timestamp() <= previousTs || e.offset() < previousOffset) {
-                throw new CorruptIndexException("Corrupt time index " + file() + ": entry " + slot + " " + e
-                        + " does not follow timestamp " + previousTs + " / offset " + previousOffset);
+        if (entries() > 0 && (lastEntry().offset() < baseOffset() || lastEntry().timestamp() < entry(0).timestamp())) {
+            throw new CorruptIndexException("Corrupt time index " + file() + ": last entry " + lastEntry()
+                    + ", first entry " + entry(0) + ", base offset " + baseOffset());
+        }
+        for (int[] range : sampleRanges()) {
+            TimestampOffset previous = null;
+            for (int slot = range[0]; slot < range[1]; slot++) {
+                TimestampOffset e = entry(slot);
+                if (e.offset() < baseOffset() || previous != null
+                        && (e.timestamp() <= previous.timestamp() || e.offset() < previous.offset())) {
+                    throw new CorruptIndexException("Corrupt time index " + file() + ": entry " + slot + " " + e
+                            + " does not follow " + previous);
+                }
+                previous = e;
             }
-            previousTs = e.timestamp();
-            previousOffset = e.offset();
         }
     }
 

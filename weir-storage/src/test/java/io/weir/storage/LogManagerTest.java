@@ -204,4 +204,31 @@ class LogManagerTest {
         manager.shutdown();
         assertThat(Files.exists(b.parentDir().resolve(".kafka_cleanshutdown"))).isTrue();
     }
+
+    @Test
+    void leftoverDeleteDirsAreRemovedAfterStartup() throws Exception {
+        Path leftover = dir1.resolve("t-0.0123456789abcdef0123456789abcdef-delete");
+        Files.createDirectories(leftover);
+        Files.writeString(leftover.resolve("00000000000000000000.log"), "x");
+        start(List.of(dir1));
+        assertThat(manager.allLogs()).isEmpty();
+        time.advance(10_000);
+        assertThat(Files.exists(leftover)).isFalse();
+    }
+
+    @Test
+    void unloadableLogTakesOnlyItsDirOffline() throws Exception {
+        start(List.of(dir1, dir2));
+        Log a = manager.getOrCreateLog(new TopicPartition("t", 0), null, topicConfig);
+        Log b = manager.getOrCreateLog(new TopicPartition("t", 1), null, topicConfig);
+        b.appendAsLeader(records(1, "kept"), 0);
+        Path broken = a.dir();
+        manager.shutdown();
+        Files.writeString(broken.resolve("leader-epoch-checkpoint"), "garbage\n");
+
+        start(List.of(dir1, dir2));
+        assertThat(manager.offlineLogDirs()).containsExactly(a.parentDir());
+        assertThat(manager.getLog(new TopicPartition("t", 1)).orElseThrow().logEndOffset()).isEqualTo(1);
+        assertThat(manager.getLog(new TopicPartition("t", 0))).isEmpty();
+    }
 }

@@ -128,16 +128,37 @@ class LogRecoveryTest {
                 log.roll();
             }
         }
-        t.reopenClean().close();
+        Log clean = t.reopenClean();
+        List<OffsetPosition> offsetEntries = offsetEntries(clean.logSegments().get(0));
+        List<TimestampOffset> timeEntries = timeEntries(clean.logSegments().get(0));
+        clean.close();
         Files.delete(segmentFile(t.dir, 0, ".index"));
         Files.delete(segmentFile(t.dir, 0, ".timeindex"));
         Files.delete(segmentFile(t.dir, 5, ".index"));
         Log reopened = t.open(0, 10, true);
-        assertThat(reopened.logSegments().get(0).offsetIndex().entries()).isGreaterThan(2);
+        assertThat(offsetEntries).hasSizeGreaterThan(2);
+        assertThat(offsetEntries(reopened.logSegments().get(0))).isEqualTo(offsetEntries);
+        assertThat(timeEntries(reopened.logSegments().get(0))).isEqualTo(timeEntries);
         assertThat(values(reopened.read(3, 1, 10, true).records())).containsExactly("3:v3");
         assertThat(values(reopened.read(7, 1, 10, true).records())).containsExactly("7:v7");
         assertThat(reopened.fetchOffsetByTimestamp(102).orElseThrow().offset).isEqualTo(2);
         assertThat(reopened.fetchOffsetByTimestamp(108).orElseThrow().offset).isEqualTo(8);
+    }
+
+    private static List<OffsetPosition> offsetEntries(LogSegment segment) {
+        List<OffsetPosition> out = new java.util.ArrayList<>();
+        for (int i = 0; i < segment.offsetIndex().entries(); i++) {
+            out.add(segment.offsetIndex().entry(i));
+        }
+        return out;
+    }
+
+    private static List<TimestampOffset> timeEntries(LogSegment segment) {
+        List<TimestampOffset> out = new java.util.ArrayList<>();
+        for (int i = 0; i < segment.timeIndex().entries(); i++) {
+            out.add(segment.timeIndex().entry(i));
+        }
+        return out;
     }
 
     @Test

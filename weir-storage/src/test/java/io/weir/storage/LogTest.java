@@ -455,4 +455,21 @@ class LogTest {
         log.flush(2);
         assertThat(List.of(log.recoveryPoint())).containsExactly(2L);
     }
+
+    @Test
+    void readSliceSurvivesRetentionUntilTheDeleteDelay() throws Exception {
+        Log log = open(Map.of("retention.ms", 1_000, "file.delete.delay.ms", 5_000));
+        log.appendAsLeader(records(t.time.milliseconds(), "a"), 0);
+        log.roll();
+        log.appendAsLeader(records(t.time.milliseconds() + 10_000, "b"), 0);
+        log.updateHighWatermark(2);
+        FetchDataInfo inFlight = log.read(0, 1000, 1, false);
+        t.time.advance(2_000);
+        assertThat(log.deleteOldSegments()).isEqualTo(1);
+        assertThat(values(inFlight.records())).containsExactly("0:a");
+        assertThat(Files.exists(t.dir.resolve("00000000000000000000.log.deleted"))).isTrue();
+        t.time.advance(5_000);
+        assertThat(Files.exists(t.dir.resolve("00000000000000000000.log.deleted"))).isFalse();
+        assertThat(Files.exists(t.dir.resolve("00000000000000000000.index.deleted"))).isFalse();
+    }
 }

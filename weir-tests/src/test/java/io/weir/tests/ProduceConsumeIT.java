@@ -107,6 +107,27 @@ class ProduceConsumeIT {
     }
 
     @Test
+    void hundredPartitionsEachKeepTheirOwnOrder() throws Exception {
+        String topic = "many-partitions";
+        int partitions = 100;
+        createTopic(topic, partitions);
+        int perPartition = 20;
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 2))) {
+            for (int i = 0; i < perPartition; i++) {
+                for (int p = 0; p < partitions; p++) {
+                    producer.send(new ProducerRecord<>(topic, p, null, (p + ":" + i).getBytes()));
+                }
+            }
+            producer.flush();
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = consumeAll(topic, partitions, partitions * perPartition);
+        assertThat(records).hasSize(partitions * perPartition);
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            assertThat(new String(r.value())).isEqualTo(r.partition() + ":" + r.offset());
+        }
+    }
+
+    @Test
     void headersAndNullKeysAndValuesRoundTrip() throws Exception {
         String topic = "headers";
         createTopic(topic, 1);

@@ -21,6 +21,8 @@ import io.weir.common.Time;
  * RECONNECTED. If the old session's node still exists then, it waits for its deletion with a
  * watch instead of polling.
  *
+ * <p>The owner adds it as a Curator connection state listener.
+ *
  * <p>Thread-safe: {@link #register} runs on the caller's thread; re-registration runs on the
  * store's event executor; the registration is published through a volatile field.
  */
@@ -37,7 +39,6 @@ final class BrokerRegistrar implements ConnectionStateListener {
         this.ops = ops;
         this.time = time;
         this.events = events;
-        ops.client().getConnectionStateListenable().addListener(this);
     }
 
     /** Creates the node, or throws {@link BrokerIdInUseException} if another session holds it. */

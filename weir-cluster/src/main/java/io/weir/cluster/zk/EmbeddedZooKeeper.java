@@ -26,21 +26,25 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedZooKeeper implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
-    private static final int TICK_TIME_MS = 500;
+    /** Session expiry is checked once a tick; also bounds how long {@link #close} waits for the tracker. */
+    private static final int TICK_TIME_MS = 200;
     private static final int MIN_SESSION_TIMEOUT_MS = 1_000;
     private static final int MAX_SESSION_TIMEOUT_MS = 60_000;
     /** No per-address connection limit: every local broker and tool connects from 127.0.0.1. */
     private static final int MAX_CLIENT_CNXNS = 0;
 
     private final String host;
+    private final ZooKeeperServer server;
     private final FileTxnSnapLog txnLog;
     private final ServerCnxnFactory factory;
     private final Path dataDir;
     private final int port;
     private boolean closed;
 
-    private EmbeddedZooKeeper(String host, FileTxnSnapLog txnLog, ServerCnxnFactory factory, Path dataDir) {
+    private EmbeddedZooKeeper(String host, ZooKeeperServer server, FileTxnSnapLog txnLog, ServerCnxnFactory factory,
+                              Path dataDir) {
         this.host = host;
+        this.server = server;
         this.port = factory.getLocalPort();
         this.txnLog = txnLog;
         this.factory = factory;
@@ -57,9 +61,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         Files.createDirectories(dataDir);
         FileTxnSnapLog txnLog = new FileTxnSnapLog(dataDir.toFile(), dataDir.toFile());
         ServerCnxnFactory factory = new NIOServerCnxnFactory();
+        ZooKeeperServer server = new ZooKeeperServer(txnLog, TICK_TIME_MS, MIN_SESSION_TIMEOUT_MS,
+            MAX_SESSION_TIMEOUT_MS, -1, new ZKDatabase(txnLog), "");
         try {
-            ZooKeeperServer server = new ZooKeeperServer(txnLog, TICK_TIME_MS, MIN_SESSION_TIMEOUT_MS,
-                MAX_SESSION_TIMEOUT_MS, -1, new ZKDatabase(txnLog), "");
             factory.configure(new InetSocketAddress(host, port), MAX_CLIENT_CNXNS);
             factory.startup(server);
         } catch (IOException | RuntimeException e) {
@@ -72,7 +76,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             txnLog.close();
             throw new IOException("interrupted while starting ZooKeeper", e);
         }
-        EmbeddedZooKeeper zk = new EmbeddedZooKeeper(host, txnLog, factory, dataDir);
+        EmbeddedZooKeeper zk = new EmbeddedZooKeeper(host, server, txnLog, factory, dataDir);
         LOG.info("ZooKeeper listening on {} (data in {})", zk.connectString(), dataDir);
         return zk;
     }
@@ -92,6 +96,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         return dataDir;
     }
 
+    /** The session tracker stops at its next tick once shut down; ZooKeeper does not join it. */
+    private void joinSessionTracker() throws InterruptedException {
+        if (server.getSessionTracker() instanceof Thread tracker) {
+            tracker.join(10L * TICK_TIME_MS);
+        }
+    }
+
     /** Stops the server and joins its threads. Deletes nothing. */
     @Override
     public synchronized void close() {
@@ -102,6 +113,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         factory.shutdown();
         try {
             factory.join();
+            joinSessionTracker();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

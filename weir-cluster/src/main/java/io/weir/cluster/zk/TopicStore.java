@@ -1,6 +1,7 @@
 package io.weir.cluster.zk;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,10 +77,13 @@ final class TopicStore {
     }
 
     Map<String, TopicAssignment> getAllTopics() {
+        Map<String, String> topicByPath = new HashMap<>();
+        ops.children(ZkPaths.TOPICS).forEach(topic -> topicByPath.put(ZkPaths.topic(topic), topic));
         Map<String, TopicAssignment> topics = new TreeMap<>();
-        for (String topic : ops.children(ZkPaths.TOPICS)) {
-            getTopic(topic).ifPresent(t -> topics.put(topic, t));
-        }
+        ops.readAll(topicByPath.keySet()).forEach((path, v) -> {
+            String topic = topicByPath.get(path);
+            topics.put(topic, ZkJson.decodeTopic(ops.describe(path), topic, v.data(), v.version()));
+        });
         return topics;
     }
 
@@ -143,12 +147,17 @@ final class TopicStore {
     }
 
     Map<TopicPartition, LeaderAndIsr> getPartitionStates(String topic) {
+        Map<String, TopicPartition> partitionByPath = new HashMap<>();
+        for (String child : ops.children(ZkPaths.partitions(topic))) {
+            if (!child.isEmpty() && child.chars().allMatch(Character::isDigit)) {
+                TopicPartition tp = new TopicPartition(topic, Integer.parseInt(child));
+                partitionByPath.put(ZkPaths.partitionState(tp), tp);
+            }
+        }
         Map<TopicPartition, LeaderAndIsr> states = new TreeMap<>(
             (a, b) -> Integer.compare(a.partition(), b.partition()));
-        for (String child : ops.children(ZkPaths.partitions(topic))) {
-            TopicPartition tp = new TopicPartition(topic, Integer.parseInt(child));
-            getPartitionState(tp).ifPresent(state -> states.put(tp, state));
-        }
+        ops.readAll(partitionByPath.keySet()).forEach((path, v) -> states.put(partitionByPath.get(path),
+            ZkJson.decodePartitionState(ops.describe(path), v.data(), v.version())));
         return states;
     }
 

@@ -1,10 +1,17 @@
 package io.weir.cluster.zk;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -27,10 +34,12 @@ final class ZkOps {
 
     private final CuratorFramework client;
     private final String chroot;
+    private final long batchReadTimeoutMs;
 
-    ZkOps(CuratorFramework client, String chroot) {
+    ZkOps(CuratorFramework client, String chroot, long batchReadTimeoutMs) {
         this.client = client;
         this.chroot = chroot;
+        this.batchReadTimeoutMs = batchReadTimeoutMs;
     }
 
     CuratorFramework client() {
@@ -68,6 +77,43 @@ final class ZkOps {
                 return Optional.empty();
             }
         });
+    }
+
+    /**
+     * Reads many znodes at once: all requests are pipelined on the connection (one round trip
+     * instead of one per node). Missing nodes are absent from the result. Must not be called
+     * from ZooKeeper's own event thread, which delivers the replies.
+     */
+    Map<String, Versioned> readAll(Collection<String> paths) {
+        Map<String, Versioned> results = new ConcurrentHashMap<>();
+        AtomicReference<String> failure = new AtomicReference<>();
+        CountDownLatch pending = new CountDownLatch(paths.size());
+        for (String path : paths) {
+            call("read", path, () -> client.getData().inBackground((c, event) -> {
+                onBatchRead(path, event, results, failure);
+                pending.countDown();
+            }).forPath(path));
+        }
+        boolean done = call("read", paths.isEmpty() ? "/" : paths.iterator().next(),
+            () -> pending.await(batchReadTimeoutMs, TimeUnit.MILLISECONDS));
+        if (!done) {
+            throw new ZkStoreException("reading " + paths.size() + " znodes timed out after " + batchReadTimeoutMs + " ms");
+        }
+        if (failure.get() != null) {
+            throw new ZkStoreException(failure.get());
+        }
+        return results;
+    }
+
+    private void onBatchRead(String path, CuratorEvent event, Map<String, Versioned> results,
+                             AtomicReference<String> failure) {
+        KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+        if (code == KeeperException.Code.OK) {
+            Stat stat = event.getStat();
+            results.put(path, new Versioned(event.getData(), stat.getVersion(), stat.getEphemeralOwner()));
+        } else if (code != KeeperException.Code.NONODE) {
+            failure.compareAndSet(null, "ZooKeeper read of " + describe(path) + " failed: " + code);
+        }
     }
 
     Optional<Stat> exists(String path) {

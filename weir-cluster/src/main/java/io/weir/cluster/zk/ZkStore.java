@@ -44,10 +44,10 @@ public final class ZkStore implements AutoCloseable {
     private final ZkWatches watches;
     private final String connectString;
 
-    private ZkStore(CuratorFramework client, ZkConnectString connect, Time time) {
+    private ZkStore(CuratorFramework client, ZkConnectString connect, Time time, long batchReadTimeoutMs) {
         this.client = client;
         this.connectString = connect.original();
-        this.ops = new ZkOps(client, connect.chroot());
+        this.ops = new ZkOps(client, connect.chroot(), batchReadTimeoutMs);
         this.registrar = new BrokerRegistrar(ops, time, events);
         this.topics = new TopicStore(ops);
         this.producerIds = new ProducerIdBlockAllocator(ops);
@@ -76,7 +76,10 @@ public final class ZkStore implements AutoCloseable {
             .build();
         client.start();
         awaitConnected(client, connectString, connectionTimeoutMs);
-        ZkStore store = new ZkStore(client, connect, time);
+        // Background reads retry like any operation; bound the wait by what a connection loss can take.
+        long batchReadTimeoutMs = 2L * Math.max(sessionTimeoutMs, connectionTimeoutMs);
+        ZkStore store = new ZkStore(client, connect, time, batchReadTimeoutMs);
+        client.getConnectionStateListenable().addListener(store.registrar);
         try {
             ZkPaths.PERSISTENT_PATHS.forEach(store.ops::ensurePath);
         } catch (RuntimeException e) {

@@ -91,7 +91,15 @@ final class ZkWatches {
 
     private AutoCloseable watch(String root, CuratorCacheListener listener) {
         CuratorCache cache = CuratorCache.build(client, root);
-        cache.listenable().addListener(listener, events);
+        CuratorCacheListener guarded = (type, oldNode, node) -> {
+            try {
+                listener.event(type, oldNode, node);
+            } catch (RuntimeException e) {
+                ChildData current = node != null ? node : oldNode;
+                LOG.error("Watch callback for {} of {} failed", type, current.getPath(), e);
+            }
+        };
+        cache.listenable().addListener(guarded, events);
         cache.start();
         return cache::close;
     }

@@ -79,8 +79,11 @@ class ClusterTest extends ZkTestSupport {
     }
 
     @Test
-    void closingTheServerTwiceIsHarmless() {
+    void closingTheServerTwiceIsHarmlessAndStopsItsThreads() {
         zk.close();
         zk.close();
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+            .noneMatch(name -> name.startsWith("NIOServerCxnFactory") || name.startsWith("NIOWorkerThread")
+                || name.startsWith("SyncThread") || name.startsWith("ProcessThread") || name.startsWith("SessionTracker"));
     }
 }

@@ -123,6 +123,29 @@ class TopicStoreTest extends ZkTestSupport {
     }
 
     @Test
+    void readsManyTopicsAndPartitionStatesInOneBatch() {
+        ZkStore store = connect();
+        Map<Integer, List<Integer>> assignment = new java.util.HashMap<>();
+        Map<Integer, LeaderAndIsr> states = new java.util.HashMap<>();
+        for (int p = 0; p < 300; p++) {
+            assignment.put(p, List.of(1));
+            states.put(p, new LeaderAndIsr(1, p, List.of(1), 0, 0));
+        }
+        store.createTopic("big", Uuid.randomUuid(), assignment, Map.of());
+        store.createPartitionStates("big", states);
+        for (int t = 0; t < 50; t++) {
+            store.createTopic("t" + t, Uuid.randomUuid(), Map.of(0, List.of(1)), Map.of());
+        }
+
+        Map<TopicPartition, LeaderAndIsr> read = store.getPartitionStates("big");
+        assertThat(read).hasSize(300);
+        assertThat(read.keySet()).extracting(TopicPartition::partition).isSorted();
+        assertThat(read.get(new TopicPartition("big", 299)).leaderEpoch()).isEqualTo(299);
+        assertThat(store.getAllTopics()).hasSize(51).containsKey("big");
+        assertThat(store.getAllTopics().get("big").partitionCount()).isEqualTo(300);
+    }
+
+    @Test
     void topicAndBrokerConfigs() throws Exception {
         ZkStore store = connect();
         store.setTopicConfig("t", Map.of("a", "1"));
