@@ -182,19 +182,19 @@ public final class Log {
      * result (no exception).
      */
     public FetchDataInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
-        return readFromDisk("Error reading " + dir,
+        return readFromDisk("Error reading",
                 () -> LogReader.read(this, startOffset, maxBytes, maxOffsetExclusive, minOneMessage));
     }
 
     /** Read-path I/O errors mark the dir offline too, unless the log was closed under the reader. */
-    private <T> T readFromDisk(String message, java.util.function.Supplier<T> read) {
+    private <T> T readFromDisk(String what, java.util.function.Supplier<T> read) {
         try {
             return read.get();
         } catch (KafkaException e) {
             if (closed) {
                 throw new KafkaStorageException("Log " + dir + " was closed during the read", e);
             }
-            return withIOHandling(message, () -> {
+            return withIOHandling(what + " " + dir, () -> {
                 throw e;
             });
         }
@@ -207,7 +207,7 @@ public final class Log {
      * record whose timestamp is at or after it (empty if there is none).
      */
     public Optional<FileRecords.TimestampAndOffset> fetchOffsetByTimestamp(long timestamp) {
-        return readFromDisk("Error searching " + dir, () -> LogReader.fetchOffsetByTimestamp(this, timestamp));
+        return readFromDisk("Error searching", () -> LogReader.fetchOffsetByTimestamp(this, timestamp));
     }
 
     // ---- truncation and retention ----

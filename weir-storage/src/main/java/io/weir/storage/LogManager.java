@@ -200,15 +200,29 @@ public final class LogManager {
                 maybeAssignTopicId(existing, topicId);
                 return existing;
             }
-            Path dir = nextLogDir();
-            Log log = Log.open(dir.resolve(LogFileNames.logDirName(tp)), logConfig, 0L, 0L, true, time, scheduler,
-                    config.producerIdExpirationMs(), failureChannel);
+            Log log = createInLeastLoadedDir(tp, logConfig);
             maybeAssignTopicId(log, topicId);
             topicConfigs.putIfAbsent(tp.topic(), logConfig);
             logs.put(tp, log);
-            LOG.info("Created log for {} in {}", tp, dir);
             return log;
         }
+    }
+
+    /** Tries the online dirs from the least loaded; a dir failing now goes offline and the next is tried. */
+    private Log createInLeastLoadedDir(TopicPartition tp, LogConfig logConfig) {
+        KafkaStorageException last = null;
+        for (Path dir : logDirsByLoad()) {
+            try {
+                Log log = Log.open(dir.resolve(LogFileNames.logDirName(tp)), logConfig, 0L, 0L, true, time,
+                        scheduler, config.producerIdExpirationMs(), failureChannel);
+                LOG.info("Created log for {} in {}", tp, dir);
+                return log;
+            } catch (KafkaStorageException e) {
+                LOG.error("Failed to create log for {} in {}", tp, dir, e);
+                last = e;
+            }
+        }
+        throw last != null ? last : new KafkaStorageException("No log directory is online: " + config.logDirs());
     }
 
     private static void maybeAssignTopicId(Log log, Uuid topicId) {
@@ -217,19 +231,17 @@ public final class LogManager {
         }
     }
 
-    private Path nextLogDir() {
+    /** Online dirs, fewest partitions first (ties by name). */
+    private List<Path> logDirsByLoad() {
         Map<Path, Integer> counts = new java.util.HashMap<>();
         for (Path dir : liveLogDirs()) {
             counts.put(dir, 0);
         }
-        if (counts.isEmpty()) {
-            throw new KafkaStorageException("No log directory is online: " + config.logDirs());
-        }
         for (Log log : logs.values()) {
             counts.computeIfPresent(log.parentDir(), (d, n) -> n + 1);
         }
-        return counts.entrySet().stream().min(Map.Entry.<Path, Integer>comparingByValue()
-                .thenComparing(e -> e.getKey().toString())).orElseThrow().getKey();
+        return counts.entrySet().stream().sorted(Map.Entry.<Path, Integer>comparingByValue()
+                .thenComparing(e -> e.getKey().toString())).map(Map.Entry::getKey).toList();
     }
 
     public Optional<Log> getLog(TopicPartition tp) {

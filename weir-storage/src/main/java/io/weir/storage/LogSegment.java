@@ -153,7 +153,8 @@ public final class LogSegment implements Closeable {
         if (batch.maxTimestamp() > maxTimestampAndOffsetSoFar.timestamp()) {
             maxTimestampAndOffsetSoFar = new TimestampOffset(batch.maxTimestamp(), batch.lastOffset());
         }
-        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+        // A full index (only possible while rebuilding with a smaller segment.index.bytes) just stays sparser.
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
             offsetIndex.append(batch.lastOffset(), position);
             TimestampOffset max = maxTimestampAndOffsetSoFar;
             timeIndex.maybeAppend(max.timestamp(), max.offset(), false);
@@ -266,7 +267,9 @@ public final class LogSegment implements Closeable {
         if (truncated > 0) {
             log.truncateTo(validBytes);
         }
-        timeIndex.maybeAppend(maxTimestampAndOffsetSoFar.timestamp(), maxTimestampAndOffsetSoFar.offset(), true);
+        if (timeIndex.entries() < timeIndex.maxEntries()) {
+            timeIndex.maybeAppend(maxTimestampAndOffsetSoFar.timestamp(), maxTimestampAndOffsetSoFar.offset(), true);
+        }
         return truncated;
     }
 

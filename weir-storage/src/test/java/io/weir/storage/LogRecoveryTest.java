@@ -294,4 +294,19 @@ class LogRecoveryTest {
         t.reopenAfterCrash(0);
         assertThat(t.readAll()).containsExactly("1:b", "2:c", "3:d");
     }
+
+    @Test
+    void rebuildWithSmallerIndexSizeKeepsASparserIndex() throws Exception {
+        Log log = open(tmp, Map.of("index.interval.bytes", 1));
+        for (int i = 0; i < 20; i++) {
+            log.appendAsLeader(records(100 + i, "v" + i), 0);
+        }
+        log.closeHandlers();
+        t.config = LogTestSupport.config(Map.of("index.interval.bytes", 1, "segment.index.bytes", 40));
+        Log recovered = t.open(0, 0, false);
+        assertThat(recovered.logEndOffset()).isEqualTo(20);
+        assertThat(values(recovered.read(13, 1, 20, true).records())).containsExactly("13:v13");
+        assertThat(recovered.fetchOffsetByTimestamp(117).orElseThrow().offset).isEqualTo(17);
+        assertThat(recovered.appendAsLeader(records(200, "next"), 0).firstOffset()).isEqualTo(20);
+    }
 }
