@@ -19,6 +19,9 @@ import io.weir.common.Time;
 import io.weir.storage.LogConfig;
 import io.weir.storage.LogManager;
 import io.weir.storage.LogManagerConfig;
+import io.weir.storage.cleaner.CleanerConfig;
+import io.weir.storage.cleaner.LogCleanableAdapter;
+import io.weir.storage.cleaner.LogCleaner;
 
 /**
  * Wires the broker's in-process parts (everything between the network and ZooKeeper) and stops
@@ -30,10 +33,12 @@ final class BrokerComponents implements AutoCloseable {
 
     private final BrokerContext context;
     private final SystemTimer timer;
+    private final LogCleaner cleaner;
 
-    private BrokerComponents(BrokerContext context, SystemTimer timer) {
+    private BrokerComponents(BrokerContext context, SystemTimer timer, LogCleaner cleaner) {
         this.context = context;
         this.timer = timer;
+        this.cleaner = cleaner;
     }
 
     static LogManager startLogManager(BrokerConfig config, ZkStore zk, Scheduler scheduler, Time time) {
@@ -58,18 +63,21 @@ final class BrokerComponents implements AutoCloseable {
 
     static BrokerComponents create(BrokerConfig config, String clusterId, ZkStore zk, LogManager logManager,
                                    Time time) {
+        LogCleaner cleaner = new LogCleaner(CleanerConfig.fromBrokerProps(config.givenSettings()),
+            () -> logManager.allLogs().stream().map(log -> LogCleanableAdapter.of(log, time)).toList(), time);
+        cleaner.startup();
         SystemTimer timer = new SystemTimer("weir-purgatory", time);
         DelayedOperationPurgatory<DelayedProduce> producePurgatory = new DelayedOperationPurgatory<>("Produce", timer);
         DelayedOperationPurgatory<DelayedFetch> fetchPurgatory = new DelayedOperationPurgatory<>("Fetch", timer);
         MetadataCache cache = new MetadataCache();
-        ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, producePurgatory,
+        ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, cleaner, producePurgatory,
             fetchPurgatory);
         MetadataLoader loader = new MetadataLoader(config.brokerId(), zk, cache, replicaManager, logManager,
             config.topicDefaults());
         BrokerContext ctx = new BrokerContext(config, clusterId, time, zk, cache, loader, replicaManager,
             logManager, new TopicAdmin(zk, cache, config), new ProducerIdManager(zk, config.brokerId()),
             new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(), time));
-        return new BrokerComponents(ctx, timer);
+        return new BrokerComponents(ctx, timer, cleaner);
     }
 
     BrokerContext context() {
@@ -77,7 +85,8 @@ final class BrokerComponents implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
+        cleaner.shutdown();
         context.replicaManager().close();
         timer.close();
     }

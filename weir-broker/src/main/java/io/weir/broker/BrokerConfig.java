@@ -72,6 +72,11 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = "log.cleaner.io.buffer.load.factor";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final ConfigDef CONFIG = buildConfigDef();
@@ -176,7 +181,17 @@ public final class BrokerConfig extends AbstractConfig {
             .define(REPLICA_LAG_TIME_MAX_MS, Type.LONG, 30000L, HIGH,
                 "A follower that has not caught up for this long leaves the ISR.")
             .define(METRICS_PORT, Type.INT, 9404, between(0, 65535), MEDIUM,
-                "Port of the Prometheus /metrics endpoint; 0 turns it off.");
+                "Port of the Prometheus /metrics endpoint; 0 turns it off.")
+            .define(LOG_CLEANER_ENABLE, Type.BOOLEAN, true, MEDIUM,
+                "Run the log cleaner for topics with cleanup.policy=compact.")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 134217728L, MEDIUM,
+                "Memory for the cleaner's key -> offset map (allocated on the first cleaning).")
+            .define(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, Type.DOUBLE, 0.9, MEDIUM,
+                "How full the cleaner's offset map may get.")
+            .define(LOG_CLEANER_IO_BUFFER_SIZE, Type.INT, 524288, atLeast(0), MEDIUM,
+                "The cleaner's read and write buffer size.")
+            .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, 15000L, atLeast(0), MEDIUM,
+                "How long the cleaner sleeps when no log needs cleaning.");
         for (Map.Entry<String, String> e : LogConfig.brokerToTopicConfigNames().entrySet()) {
             if (!def.names().contains(e.getKey())) {
                 def.define(e.getKey(), Type.STRING, null, MEDIUM,

@@ -126,6 +126,22 @@ public final class WeirTestBroker implements AutoCloseable {
         return out;
     }
 
+    /** Reads the partitions from their beginning up to their current end offsets (at most 60 s). */
+    public List<ConsumerRecord<byte[], byte[]>> consumeToEnd(List<TopicPartition> partitions) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of())) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     /** All partitions {@code 0..count-1} of a topic. */
     public static List<TopicPartition> partitions(String topic, int count) {
         List<TopicPartition> tps = new ArrayList<>();

@@ -155,7 +155,7 @@ public final class PartitionApis {
         if (partition == null) {
             return r.setErrorCode(ctx.replicaManager().leaderError(tp).code());
         }
-        for (ProducerStateEntry e : partition.log().producerStateManager().activeProducers().values()) {
+        for (ProducerStateEntry e : partition.log().activeProducers().values()) {
             r.activeProducers().add(new DescribeProducersResponseData.ProducerState()
                 .setProducerId(e.producerId()).setProducerEpoch(e.producerEpoch())
                 .setLastSequence(e.lastSequence()).setLastTimestamp(e.lastTimestamp())

@@ -1,5 +1,6 @@
 package io.weir.broker.server;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import io.weir.storage.Log;
 import io.weir.storage.LogAppendInfo;
 import io.weir.storage.LogConfig;
 import io.weir.storage.LogManager;
+import io.weir.storage.cleaner.LogCleaner;
 
 /**
  * The partitions this broker hosts and the produce and fetch paths through them: appends as
@@ -37,15 +39,17 @@ public final class ReplicaManager implements AutoCloseable {
 
     private final int localBrokerId;
     private final LogManager logManager;
+    private final LogCleaner cleaner;
     private final DelayedOperationPurgatory<DelayedProduce> producePurgatory;
     private final DelayedOperationPurgatory<DelayedFetch> fetchPurgatory;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
 
-    public ReplicaManager(int localBrokerId, LogManager logManager,
+    public ReplicaManager(int localBrokerId, LogManager logManager, LogCleaner cleaner,
                           DelayedOperationPurgatory<DelayedProduce> producePurgatory,
                           DelayedOperationPurgatory<DelayedFetch> fetchPurgatory) {
         this.localBrokerId = localBrokerId;
         this.logManager = logManager;
+        this.cleaner = cleaner;
         this.producePurgatory = producePurgatory;
         this.fetchPurgatory = fetchPurgatory;
     }
@@ -69,7 +73,22 @@ public final class ReplicaManager implements AutoCloseable {
         fetchPurgatory.checkAndComplete(tp);
         producePurgatory.checkAndComplete(tp);
         if (removed != null && delete) {
+            stopCleaning(removed.log());
             logManager.deleteLog(tp);
+        }
+    }
+
+    /** The cleaner must let go of a log (and forget its checkpoint) before the log is deleted. */
+    private void stopCleaning(Log log) {
+        try {
+            cleaner.abortAndPauseCleaning(log.topicPartition());
+            cleaner.removeCheckpoint(log.parentDir(), log.topicPartition());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("Cannot remove the cleaner checkpoint of {}: {}", log.topicPartition(), e.getMessage());
+        } finally {
+            cleaner.resumeCleaning(log.topicPartition());
         }
     }
 

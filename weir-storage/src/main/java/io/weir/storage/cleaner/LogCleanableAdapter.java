@@ -72,7 +72,7 @@ public final class LogCleanableAdapter implements CleanableLog {
 
     @Override
     public Map<Long, ProducerStateEntry> activeProducers() {
-        return log.producerStateManager().activeProducers();
+        return log.activeProducers();
     }
 
     @Override

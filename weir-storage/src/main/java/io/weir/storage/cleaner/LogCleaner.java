@@ -36,7 +36,7 @@ public final class LogCleaner {
     private final Supplier<? extends Collection<? extends CleanableLog>> logs;
     private final Time time;
     private final LogCleanerManager manager = new LogCleanerManager();
-    private final Cleaner cleaner;
+    private Cleaner cleaner;
     private final ReentrantLock runLock = new ReentrantLock();
     private final Condition wakeUp = runLock.newCondition();
     private volatile boolean shuttingDown;
@@ -50,7 +50,18 @@ public final class LogCleaner {
         this.config = config;
         this.logs = logs;
         this.time = time;
-        this.cleaner = new Cleaner(config, this::checkDone);
+    }
+
+    /**
+     * The cleaner and its dedupe buffer (log.cleaner.dedupe.buffer.size, 128 MiB by default) are
+     * made on the first cleaning, so a broker without compacted topics never pays for them.
+     * Only the cleaning thread (or a test calling doWork) gets here.
+     */
+    private Cleaner cleaner() {
+        if (cleaner == null) {
+            cleaner = new Cleaner(config, this::checkDone);
+        }
+        return cleaner;
     }
 
     /**
@@ -79,7 +90,7 @@ public final class LogCleaner {
         long endOffset = cleanable.firstDirtyOffset();
         boolean completed = false;
         try {
-            endOffset = cleaner.clean(cleanable, time.milliseconds(), new CleanerStats());
+            endOffset = cleaner().clean(cleanable, time.milliseconds(), new CleanerStats());
             completed = true;
         } catch (LogCleaningAbortedException e) {
             log.info("Cleaning of {} was aborted", tp);

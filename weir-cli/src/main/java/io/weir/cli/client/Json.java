@@ -1,0 +1,25 @@
+package io.weir.cli.client;
+
+import java.io.PrintWriter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** The CLI's JSON writer: one indented document per command, nulls kept so every field is always present. Thread-safe. */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    public static void print(PrintWriter out, Object document) {
+        try {
+            out.println(MAPPER.writeValueAsString(document));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + document.getClass().getSimpleName() + " as JSON", e);
+        }
+        out.flush();
+    }
+}
