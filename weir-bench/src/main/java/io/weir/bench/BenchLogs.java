@@ -1,6 +1,7 @@
 package io.weir.bench;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -36,11 +37,33 @@ final class BenchLogs {
         for (int i = 0; i < size; i++) {
             value[i] = (byte) (i * 31 + 7);
         }
-        long now = System.currentTimeMillis();
+        long now = Time.SYSTEM.milliseconds();
         for (int i = 0; i < count; i++) {
             records[i] = new SimpleRecord(now, null, value);
         }
         return MemoryRecords.withRecords(Compression.NONE, records);
+    }
+
+    /** The bytes of one 16-record batch of ~1 KiB records (16 KiB), to copy per append. */
+    static byte[] batchBytes() {
+        MemoryRecords template = batch(16, 1024 - 20);
+        byte[] bytes = new byte[template.sizeInBytes()];
+        template.buffer().duplicate().get(bytes);
+        return bytes;
+    }
+
+    /** A fresh copy of a batch, as a produce request's buffer would be (the leader rewrites offsets in place). */
+    static MemoryRecords copyOf(byte[] batchBytes) {
+        return MemoryRecords.readableRecords(ByteBuffer.wrap(batchBytes.clone()));
+    }
+
+    /** Appends 16 KiB batches until the log holds {@code sizeMiB} MiB. */
+    static void fill(Log log, int sizeMiB) {
+        byte[] bytes = batchBytes();
+        long target = (long) sizeMiB * 1024 * 1024;
+        while (log.size() < target) {
+            log.appendAsLeader(copyOf(bytes), 0);
+        }
     }
 
     static void deleteRecursively(Path dir) throws IOException {

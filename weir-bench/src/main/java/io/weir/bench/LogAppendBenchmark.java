@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,16 +37,13 @@ public class LogAppendBenchmark {
 
     private Path dir;
     private Log log;
-    private MemoryRecords template;
     private byte[] templateBytes;
 
     @Setup(Level.Iteration)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("weir-bench").resolve("bench-0");
         log = BenchLogs.open(dir, Map.of("segment.bytes", String.valueOf(256 * 1024 * 1024)), true);
-        template = BenchLogs.batch(16, 1024 - 20);
-        templateBytes = new byte[template.sizeInBytes()];
-        template.buffer().duplicate().get(templateBytes);
+        templateBytes = BenchLogs.batchBytes();
     }
 
     @TearDown(Level.Iteration)
@@ -58,9 +54,7 @@ public class LogAppendBenchmark {
 
     @Benchmark
     public long append16KiBBatch() {
-        // A fresh copy per append, as a produce request's buffer would be: the leader rewrites offsets in place.
-        MemoryRecords records = MemoryRecords.readableRecords(java.nio.ByteBuffer.wrap(templateBytes.clone()));
-        LogAppendInfo info = log.appendAsLeader(records, 0);
+        LogAppendInfo info = log.appendAsLeader(BenchLogs.copyOf(templateBytes), 0);
         return info.lastOffset();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,13 +44,7 @@ public class RecoveryBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("weir-bench").resolve("recovery-0");
         Log log = BenchLogs.open(dir, Map.of("segment.bytes", String.valueOf(128 * 1024 * 1024)), true);
-        MemoryRecords template = BenchLogs.batch(16, 1024 - 20);
-        byte[] bytes = new byte[template.sizeInBytes()];
-        template.buffer().duplicate().get(bytes);
-        long target = (long) logSizeMiB * 1024 * 1024;
-        while (log.size() < target) {
-            log.appendAsLeader(MemoryRecords.readableRecords(java.nio.ByteBuffer.wrap(bytes.clone())), 0);
-        }
+        BenchLogs.fill(log, logSizeMiB);
         log.close();
     }
 

@@ -13,7 +13,7 @@ import ch.qos.logback.classic.LoggerContext;
  *
  * <p>Thread-safe: the hook runs on the JVM's shutdown thread; {@link #remove} on any thread.
  */
-final class SignalShutdown {
+public final class SignalShutdown {
 
     private final Thread hook;
 
@@ -21,14 +21,14 @@ final class SignalShutdown {
         this.hook = hook;
     }
 
-    static SignalShutdown install(String name, Runnable stopAction) {
+    public static SignalShutdown install(String name, Runnable stopAction) {
         Thread hook = new Thread(() -> stopAndHalt(stopAction), name);
         Runtime.getRuntime().addShutdownHook(hook);
         return new SignalShutdown(hook);
     }
 
     /** Unregisters the hook; a no-op once the JVM is already shutting down (the hook then finishes the job). */
-    void remove() {
+    public void remove() {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

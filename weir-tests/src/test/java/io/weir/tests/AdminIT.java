@@ -29,24 +29,19 @@ import org.junit.jupiter.api.Timeout;
 /** Topic administration through the real Admin client: validation, configs, auto-creation. */
 @Tag("integration")
 @Timeout(120)
-class AdminIT {
+class AdminIT extends SingleBrokerIT {
 
-    private static WeirTestBroker broker;
     private static Admin admin;
 
     @BeforeAll
-    static void start() throws Exception {
-        broker = WeirTestBroker.start();
+    static void openAdmin() {
         admin = broker.admin();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void closeAdmin() {
         if (admin != null) {
             admin.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

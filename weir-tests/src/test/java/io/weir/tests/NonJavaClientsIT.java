@@ -14,8 +14,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,21 +21,8 @@ import org.junit.jupiter.api.Timeout;
 /** librdkafka (kcat) and KafkaJS against the same Weir broker. */
 @Tag("integration")
 @Timeout(180)
-class NonJavaClientsIT {
+class NonJavaClientsIT extends SingleBrokerIT {
 
-    private static WeirTestBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = WeirTestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void kcatProducesAndConsumes() throws Exception {

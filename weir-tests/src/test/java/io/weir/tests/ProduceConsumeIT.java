@@ -26,8 +26,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,21 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The real Kafka Java producer, consumer and admin against one Weir broker. */
 @Tag("integration")
 @Timeout(120)
-class ProduceConsumeIT {
+class ProduceConsumeIT extends SingleBrokerIT {
 
-    private static WeirTestBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = WeirTestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = broker.admin()) {

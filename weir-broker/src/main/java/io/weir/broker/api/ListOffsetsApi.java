@@ -17,6 +17,7 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
 
 import io.weir.broker.network.Request;
 import io.weir.broker.server.Partition;
+import io.weir.broker.server.ReplicaManager;
 import io.weir.storage.Log;
 
 /**
@@ -57,14 +58,11 @@ public final class ListOffsetsApi implements ApiHandler {
                                                     IsolationLevel isolation) {
         ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(tp.partition())
             .setTimestamp(ListOffsetsResponse.UNKNOWN_TIMESTAMP).setOffset(ListOffsetsResponse.UNKNOWN_OFFSET);
-        Partition partition = ctx.replicaManager().leaderPartitionOrNull(tp);
-        if (partition == null) {
-            return r.setErrorCode(ctx.replicaManager().leaderError(tp).code());
+        ReplicaManager.LeaderLookup leader = ctx.replicaManager().leaderFor(tp, p.currentLeaderEpoch());
+        if (!leader.found()) {
+            return r.setErrorCode(leader.error().code());
         }
-        Errors epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch());
-        if (epochError != Errors.NONE) {
-            return r.setErrorCode(epochError.code());
-        }
+        Partition partition = leader.partition();
         Log log = partition.log();
         long hw = log.highWatermark();
         try {

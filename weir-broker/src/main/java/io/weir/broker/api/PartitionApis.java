@@ -121,15 +121,11 @@ public final class PartitionApis {
 
     private EpochEndOffset endOffset(TopicPartition tp, OffsetForLeaderPartition p) {
         EpochEndOffset r = new EpochEndOffset().setPartition(tp.partition()).setLeaderEpoch(-1).setEndOffset(-1);
-        Partition partition = ctx.replicaManager().leaderPartitionOrNull(tp);
-        if (partition == null) {
-            return r.setErrorCode(ctx.replicaManager().leaderError(tp).code());
+        ReplicaManager.LeaderLookup leader = ctx.replicaManager().leaderFor(tp, p.currentLeaderEpoch());
+        if (!leader.found()) {
+            return r.setErrorCode(leader.error().code());
         }
-        Errors epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch());
-        if (epochError != Errors.NONE) {
-            return r.setErrorCode(epochError.code());
-        }
-        OffsetAndEpoch end = partition.log().endOffsetForEpoch(p.leaderEpoch())
+        OffsetAndEpoch end = leader.partition().log().endOffsetForEpoch(p.leaderEpoch())
             .orElse(new OffsetAndEpoch(-1L, -1));
         return r.setErrorCode(Errors.NONE.code()).setLeaderEpoch(end.leaderEpoch()).setEndOffset(end.offset());
     }
@@ -151,11 +147,11 @@ public final class PartitionApis {
     private DescribeProducersResponseData.PartitionResponse producers(TopicPartition tp) {
         DescribeProducersResponseData.PartitionResponse r = new DescribeProducersResponseData.PartitionResponse()
             .setPartitionIndex(tp.partition());
-        Partition partition = ctx.replicaManager().leaderPartitionOrNull(tp);
-        if (partition == null) {
-            return r.setErrorCode(ctx.replicaManager().leaderError(tp).code());
+        ReplicaManager.LeaderLookup leader = ctx.replicaManager().leaderFor(tp, -1);
+        if (!leader.found()) {
+            return r.setErrorCode(leader.error().code());
         }
-        for (ProducerStateEntry e : partition.log().activeProducers().values()) {
+        for (ProducerStateEntry e : leader.partition().log().activeProducers().values()) {
             r.activeProducers().add(new DescribeProducersResponseData.ProducerState()
                 .setProducerId(e.producerId()).setProducerEpoch(e.producerEpoch())
                 .setLastSequence(e.lastSequence()).setLastTimestamp(e.lastTimestamp())

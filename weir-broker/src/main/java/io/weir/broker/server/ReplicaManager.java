@@ -100,15 +100,28 @@ public final class ReplicaManager implements AutoCloseable {
         return partitions.values();
     }
 
-    /** The leader partition, or the error a client should see. */
-    public Partition leaderPartitionOrNull(TopicPartition tp) {
-        Partition p = partitions.get(tp);
-        return p != null && p.isLeader() ? p : null;
+    /** This broker's leader partition for {@code tp}, or the error a client should see instead. */
+    public record LeaderLookup(Partition partition, Errors error) {
+        public boolean found() {
+            return error == Errors.NONE;
+        }
     }
 
-    public Errors leaderError(TopicPartition tp) {
+    /**
+     * The local leader of {@code tp}, checked against the leader epoch the client believes current
+     * (-1: unchecked): UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH or
+     * UNKNOWN_LEADER_EPOCH otherwise.
+     */
+    public LeaderLookup leaderFor(TopicPartition tp, int currentLeaderEpoch) {
         Partition p = partitions.get(tp);
-        return p == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.NOT_LEADER_OR_FOLLOWER;
+        if (p == null) {
+            return new LeaderLookup(null, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        if (!p.isLeader()) {
+            return new LeaderLookup(null, Errors.NOT_LEADER_OR_FOLLOWER);
+        }
+        Errors epochError = p.checkLeaderEpoch(currentLeaderEpoch);
+        return epochError == Errors.NONE ? new LeaderLookup(p, Errors.NONE) : new LeaderLookup(null, epochError);
     }
 
     /**
@@ -235,11 +248,11 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** Moves the log start offset of a leader partition (DeleteRecords). */
     public DeleteRecordsResult deleteRecords(TopicPartition tp, long offset) {
-        Partition p = leaderPartitionOrNull(tp);
-        if (p == null) {
-            return new DeleteRecordsResult(leaderError(tp), -1L);
+        LeaderLookup leader = leaderFor(tp, -1);
+        if (!leader.found()) {
+            return new DeleteRecordsResult(leader.error(), -1L);
         }
-        Log log = p.log();
+        Log log = leader.partition().log();
         long target = offset == -1L ? log.highWatermark() : offset;
         if (target < 0 || target > log.highWatermark()) {
             return new DeleteRecordsResult(Errors.OFFSET_OUT_OF_RANGE, -1L);
