@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.weir.broker.api.BrokerContext;
 import io.weir.broker.api.KafkaApis;
+import io.weir.broker.metrics.BrokerMetrics;
 import io.weir.broker.network.Endpoint;
 import io.weir.broker.network.RequestChannel;
 import io.weir.broker.network.RequestHandlerPool;
@@ -39,6 +40,7 @@ public final class Broker implements AutoCloseable {
     private final Time time;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<AutoCloseable> watches = new ArrayList<>();
+    private final BrokerMetrics metrics;
     private EmbeddedZooKeeper embeddedZk;
     private ZkStore zk;
     private KafkaScheduler scheduler;
@@ -58,6 +60,7 @@ public final class Broker implements AutoCloseable {
     public Broker(BrokerConfig config, Time time) {
         this.config = config;
         this.time = time;
+        this.metrics = new BrokerMetrics(time);
     }
 
     public synchronized void startup() {
@@ -70,10 +73,12 @@ public final class Broker implements AutoCloseable {
             scheduler = new KafkaScheduler(2, "weir-scheduler");
             scheduler.startup();
             logManager = BrokerComponents.startLogManager(config, zk, scheduler, time);
-            components = BrokerComponents.create(config, clusterId, zk, logManager, time);
+            components = BrokerComponents.create(config, clusterId, zk, logManager, metrics.topicStats(), time);
             startNetwork(components.context());
+            startMetrics(components.context());
             registerAndLoad(components.context());
             LOG.info("Weir broker {} started on {} (cluster {})", config.brokerId(), bootstrapServers(), clusterId);
+            metrics.markReady();
         } catch (RuntimeException e) {
             LOG.error("Broker start-up failed: {}", e.getMessage());
             shutdown();
@@ -102,9 +107,16 @@ public final class Broker implements AutoCloseable {
     private void startNetwork(BrokerContext ctx) {
         KafkaApis apis = ApiRegistry.create(ctx);
         requestChannel = new RequestChannel(config.getInt(BrokerConfig.QUEUED_MAX_REQUESTS));
-        handlerPool = new RequestHandlerPool(config.numIoThreads(), requestChannel, apis, time);
+        handlerPool = new RequestHandlerPool(config.numIoThreads(), requestChannel,
+            metrics.requestMetrics().meter(apis), time);
         socketServer = new SocketServer(config.socketServerConfig(), requestChannel, apis, time);
         socketServer.startup();
+    }
+
+    /** Binds the gauges and serves /metrics and /health on metrics.port, on the first listener's host. */
+    private void startMetrics(BrokerContext ctx) {
+        metrics.bind(ctx.replicaManager(), ctx.metadataCache(), config.brokerId(), requestChannel::size);
+        metrics.startServer(config.listeners().get(0).host(), config.metricsPort());
     }
 
     private void registerAndLoad(BrokerContext ctx) {
@@ -129,6 +141,7 @@ public final class Broker implements AutoCloseable {
         }
         shutDown = true;
         LOG.info("Weir broker {} shutting down", config.brokerId());
+        closeQuietly(metrics);
         closeQuietly(socketServer);
         closeQuietly(handlerPool);
         watches.forEach(Broker::closeQuietly);
@@ -172,6 +185,11 @@ public final class Broker implements AutoCloseable {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /** The broker's meters and the /metrics endpoint. */
+    public BrokerMetrics metrics() {
+        return metrics;
     }
 
     /** The broker's parts, for tests and tools in the same process. */

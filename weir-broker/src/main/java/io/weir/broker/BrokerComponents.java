@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.weir.broker.admin.TopicAdmin;
 import io.weir.broker.api.BrokerContext;
+import io.weir.broker.metrics.BrokerTopicStats;
 import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.broker.purgatory.SystemTimer;
 import io.weir.broker.server.DelayedFetch;
@@ -62,7 +63,7 @@ final class BrokerComponents implements AutoCloseable {
     }
 
     static BrokerComponents create(BrokerConfig config, String clusterId, ZkStore zk, LogManager logManager,
-                                   Time time) {
+                                   BrokerTopicStats topicStats, Time time) {
         LogCleaner cleaner = new LogCleaner(CleanerConfig.fromBrokerProps(config.givenSettings()),
             () -> logManager.allLogs().stream().map(log -> LogCleanableAdapter.of(log, time)).toList(), time);
         cleaner.startup();
@@ -71,7 +72,7 @@ final class BrokerComponents implements AutoCloseable {
         DelayedOperationPurgatory<DelayedFetch> fetchPurgatory = new DelayedOperationPurgatory<>("Fetch", timer);
         MetadataCache cache = new MetadataCache();
         ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, cleaner, producePurgatory,
-            fetchPurgatory);
+            fetchPurgatory, topicStats);
         MetadataLoader loader = new MetadataLoader(config.brokerId(), zk, cache, replicaManager, logManager,
             config.topicDefaults());
         BrokerContext ctx = new BrokerContext(config, clusterId, time, zk, cache, loader, replicaManager,

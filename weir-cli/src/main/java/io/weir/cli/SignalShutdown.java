@@ -7,8 +7,9 @@ import ch.qos.logback.classic.LoggerContext;
 
 /**
  * A JVM shutdown hook for long-running commands: on SIGTERM or Ctrl-C it runs the stop action
- * (broker or ZooKeeper shutdown), flushes the log, and ends the process with status 0 (a clean
- * stop on request is a success; the JVM would otherwise exit 143 or 130). A command that
+ * (broker or ZooKeeper shutdown, or a consume or produce finishing its output), flushes the
+ * log, and ends the process with status 0 (a clean stop on request is a success; the JVM would
+ * otherwise exit 143 or 130). A command that
  * finishes by itself calls {@link #remove} first, so its own exit code stands.
  *
  * <p>Thread-safe: the hook runs on the JVM's shutdown thread; {@link #remove} on any thread.

@@ -38,12 +38,14 @@ class WeirCommandTest {
     @Test
     void helpListsTheCommands() {
         assertThat(weir().execute("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: weir").contains("server").contains("zookeeper");
+        assertThat(out.toString()).contains("Usage: weir").contains("server").contains("zookeeper")
+            .contains("topics").contains("produce").contains("consume").contains("cluster").contains("configs")
+            .contains("completion").contains("Exit codes:").contains("--bootstrap-server");
     }
 
     @Test
     void noCommandPrintsUsageAndFails() {
-        assertThat(weir().execute()).isEqualTo(2);
+        assertThat(weir().execute()).isEqualTo(1);
         assertThat(err.toString()).contains("Usage: weir");
     }
 
@@ -74,7 +76,7 @@ class WeirCommandTest {
 
     @Test
     void malformedSetIsAUsageError() {
-        assertThat(weir().execute("server", "--set", "oops")).isEqualTo(2);
+        assertThat(weir().execute("server", "--set", "oops")).isEqualTo(1);
         assertThat(err.toString()).contains("expected KEY=VALUE, got 'oops'");
     }
 

@@ -18,6 +18,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.weir.broker.metrics.BrokerTopicStats;
 import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.storage.Log;
 import io.weir.storage.LogAppendInfo;
@@ -43,15 +44,17 @@ public final class ReplicaManager implements AutoCloseable {
     private final DelayedOperationPurgatory<DelayedProduce> producePurgatory;
     private final DelayedOperationPurgatory<DelayedFetch> fetchPurgatory;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final BrokerTopicStats topicStats;
 
     public ReplicaManager(int localBrokerId, LogManager logManager, LogCleaner cleaner,
                           DelayedOperationPurgatory<DelayedProduce> producePurgatory,
-                          DelayedOperationPurgatory<DelayedFetch> fetchPurgatory) {
+                          DelayedOperationPurgatory<DelayedFetch> fetchPurgatory, BrokerTopicStats topicStats) {
         this.localBrokerId = localBrokerId;
         this.logManager = logManager;
         this.cleaner = cleaner;
         this.producePurgatory = producePurgatory;
         this.fetchPurgatory = fetchPurgatory;
+        this.topicStats = topicStats;
     }
 
     /** Makes this broker leader or follower of a partition it hosts, creating the log if needed. */
@@ -160,6 +163,7 @@ public final class ReplicaManager implements AutoCloseable {
                 return ProducePartitionResult.error(result.error(), result.errorMessage());
             }
             LogAppendInfo info = result.info();
+            topicStats.onAppend(tp.topic(), info.validBytes(), info.numMessages());
             return new ProducePartitionResult(Errors.NONE, null, info.firstOffset(), info.lastOffset(),
                 info.logAppendTimeMs(), info.logStartOffset());
         } catch (KafkaStorageException e) {
@@ -180,6 +184,11 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public void fetchMessages(FetchParams params, LinkedHashMap<TopicIdPartition, FetchPosition> fetchInfos,
                               Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> callback) {
+        Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> counted = params.isFromFollower() ? callback
+            : r -> {
+                topicStats.onConsumerFetch(r);
+                callback.accept(r);
+            };
         LinkedHashMap<TopicIdPartition, FetchPartitionResult> results = readFromLocalLogs(params, fetchInfos);
         long bytes = 0;
         boolean anyError = false;
@@ -188,10 +197,10 @@ public final class ReplicaManager implements AutoCloseable {
             anyError |= r.error() != Errors.NONE;
         }
         if (params.maxWaitMs() <= 0 || fetchInfos.isEmpty() || bytes >= params.minBytes() || anyError) {
-            callback.accept(results);
+            counted.accept(results);
             return;
         }
-        DelayedFetch delayed = new DelayedFetch(params, fetchInfos, this, callback);
+        DelayedFetch delayed = new DelayedFetch(params, fetchInfos, this, counted);
         List<Object> keys = new ArrayList<>();
         for (TopicIdPartition tip : fetchInfos.keySet()) {
             keys.add(tip.topicPartition());

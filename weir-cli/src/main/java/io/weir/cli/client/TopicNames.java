@@ -2,6 +2,7 @@ package io.weir.cli.client;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,21 @@ public final class TopicNames {
                 throw unknown(topic, existing);
             }
         }
+    }
+
+    /**
+     * The partition count of an existing topic, after checking that {@code partition} (when
+     * given) is one of them; an unknown topic or partition is a user error.
+     */
+    public static int partitionCount(Admin admin, String topic, Optional<Integer> partition)
+        throws ExecutionException, InterruptedException {
+        requireExist(admin, List.of(topic));
+        int count = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        if (partition.isPresent() && (partition.get() < 0 || partition.get() >= count)) {
+            throw CliException.user("topic \"" + topic + "\" has partitions 0 to " + (count - 1)
+                + "; there is no partition " + partition.get());
+        }
+        return count;
     }
 
     /** {@code topic "orders" does not exist; did you mean "order"?} (exit 1). */

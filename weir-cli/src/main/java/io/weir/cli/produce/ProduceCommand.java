@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,7 +54,7 @@ public final class ProduceCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "TOPIC", description = "The topic (must exist).")
     String topic;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the lines from FILE instead of stdin.")
+    @Option(names = "--file", paramLabel = "FILE", description = "Read the lines from FILE instead of stdin.")
     Path file;
 
     @Option(names = {"-K", "--key-separator"}, paramLabel = "SEP",
@@ -84,7 +83,7 @@ public final class ProduceCommand extends ClientCommand {
             throw CliException.user("--acks must be all, 1 or 0, got '" + acks + "'");
         }
         try (Admin admin = Clients.admin(settings)) {
-            checkTarget(admin);
+            TopicNames.partitionCount(admin, topic, Optional.ofNullable(partition));
         }
         ProduceStats stats = new ProduceStats(topic, Time.SYSTEM,
             Optional.ofNullable(System.console()).map(c -> err()));
@@ -101,15 +100,6 @@ public final class ProduceCommand extends ClientCommand {
             }
         }
         finish(settings, stats);
-    }
-
-    private void checkTarget(Admin admin) throws Exception {
-        TopicNames.requireExist(admin, List.of(topic));
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-        if (partition != null && (partition < 0 || partition >= d.partitions().size())) {
-            throw CliException.user("topic \"" + topic + "\" has partitions 0 to " + (d.partitions().size() - 1)
-                + "; there is no partition " + partition);
-        }
     }
 
     private Map<String, Object> flags() {

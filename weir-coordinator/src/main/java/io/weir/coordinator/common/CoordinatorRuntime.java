@@ -102,7 +102,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
      * the current one is ignored.
      */
     public CompletableFuture<Void> scheduleLoadOperation(TopicPartition tp, int epoch) {
-        ShardContext[] created = new ShardContext[1];
+        java.util.concurrent.atomic.AtomicReference<ShardContext> created = new java.util.concurrent.atomic.AtomicReference<>();
         contexts.compute(tp, (k, existing) -> {
             if (existing != null && existing.epoch >= epoch) {
                 return existing;
@@ -110,13 +110,13 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
             if (existing != null) {
                 existing.submit(existing::close);
             }
-            created[0] = new ShardContext(tp, epoch);
-            return created[0];
+            created.set(new ShardContext(tp, epoch));
+            return created.get();
         });
-        if (created[0] == null) {
+        if (created.get() == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return created[0].load();
+        return created.get().load();
     }
 
     /** Stops being the coordinator of {@code tp}: drops the shard; callers get NOT_COORDINATOR. */
