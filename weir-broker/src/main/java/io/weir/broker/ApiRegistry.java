@@ -6,6 +6,8 @@ import io.weir.broker.api.BrokerContext;
 import io.weir.broker.api.ClusterApis;
 import io.weir.broker.api.ConfigApis;
 import io.weir.broker.api.FetchApi;
+import io.weir.broker.api.FindCoordinatorApi;
+import io.weir.broker.api.GroupApis;
 import io.weir.broker.api.KafkaApis;
 import io.weir.broker.api.ListOffsetsApi;
 import io.weir.broker.api.MetadataApi;
@@ -27,6 +29,7 @@ final class ApiRegistry {
         ConfigApis configs = new ConfigApis(ctx);
         PartitionApis partitions = new PartitionApis(ctx);
         ClusterApis cluster = new ClusterApis(ctx);
+        GroupApis groups = new GroupApis(ctx.groups().coordinator());
         return new KafkaApis()
             .register(ApiKeys.METADATA, 0, 13, new MetadataApi(ctx))
             .register(ApiKeys.PRODUCE, 3, 13, new ProduceApi(ctx))
@@ -43,6 +46,20 @@ final class ApiRegistry {
             .register(ApiKeys.DELETE_RECORDS, 0, 2, partitions::deleteRecords)
             .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4, partitions::describeLogDirs)
             .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, partitions::offsetsForLeaderEpoch)
-            .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, partitions::describeProducers);
+            .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, partitions::describeProducers)
+            .register(ApiKeys.FIND_COORDINATOR, 0, 6,
+                new FindCoordinatorApi(ctx, ctx.groups().coordinator(), ctx.offsetsTopic()))
+            .register(ApiKeys.JOIN_GROUP, 0, 9, groups::joinGroup)
+            .register(ApiKeys.SYNC_GROUP, 0, 5, groups::syncGroup)
+            .register(ApiKeys.HEARTBEAT, 0, 4, groups::heartbeat)
+            .register(ApiKeys.LEAVE_GROUP, 0, 5, groups::leaveGroup)
+            .register(ApiKeys.OFFSET_COMMIT, 2, 9, groups::offsetCommit)
+            .register(ApiKeys.OFFSET_FETCH, 1, 9, groups::offsetFetch)
+            .register(ApiKeys.OFFSET_DELETE, 0, 0, groups::offsetDelete)
+            .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, groups::describeGroups)
+            .register(ApiKeys.LIST_GROUPS, 0, 5, groups::listGroups)
+            .register(ApiKeys.DELETE_GROUPS, 0, 2, groups::deleteGroups)
+            .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, groups::consumerGroupHeartbeat)
+            .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, groups::consumerGroupDescribe);
     }
 }

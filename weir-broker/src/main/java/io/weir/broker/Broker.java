@@ -73,7 +73,8 @@ public final class Broker implements AutoCloseable {
             scheduler = new KafkaScheduler(2, "weir-scheduler");
             scheduler.startup();
             logManager = BrokerComponents.startLogManager(config, zk, scheduler, time);
-            components = BrokerComponents.create(config, clusterId, zk, logManager, metrics.topicStats(), time);
+            components = BrokerComponents.create(config, clusterId, zk, logManager, metrics.topicStats(), scheduler,
+                time);
             startNetwork(components.context());
             startMetrics(components.context());
             registerAndLoad(components.context());

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import io.weir.broker.admin.TopicAdmin;
 import io.weir.broker.api.BrokerContext;
+import io.weir.broker.group.GroupCoordinatorAdapter;
+import io.weir.broker.group.OffsetsTopic;
 import io.weir.broker.metrics.BrokerTopicStats;
 import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.broker.purgatory.SystemTimer;
@@ -17,6 +19,7 @@ import io.weir.cluster.zk.ProducerIdManager;
 import io.weir.cluster.zk.ZkStore;
 import io.weir.common.Scheduler;
 import io.weir.common.Time;
+import io.weir.coordinator.group.GroupCoordinatorConfig;
 import io.weir.storage.LogConfig;
 import io.weir.storage.LogManager;
 import io.weir.storage.LogManagerConfig;
@@ -63,7 +66,7 @@ final class BrokerComponents implements AutoCloseable {
     }
 
     static BrokerComponents create(BrokerConfig config, String clusterId, ZkStore zk, LogManager logManager,
-                                   BrokerTopicStats topicStats, Time time) {
+                                   BrokerTopicStats topicStats, Scheduler scheduler, Time time) {
         LogCleaner cleaner = new LogCleaner(CleanerConfig.fromBrokerProps(config.givenSettings()),
             () -> logManager.allLogs().stream().map(log -> LogCleanableAdapter.of(log, time)).toList(), time);
         cleaner.startup();
@@ -75,9 +78,14 @@ final class BrokerComponents implements AutoCloseable {
             fetchPurgatory, topicStats);
         MetadataLoader loader = new MetadataLoader(config.brokerId(), zk, cache, replicaManager, logManager,
             config.topicDefaults());
+        TopicAdmin topicAdmin = new TopicAdmin(zk, cache, config);
+        GroupCoordinatorConfig groupConfig = GroupCoordinatorConfig.fromProperties(config.givenSettings());
+        GroupCoordinatorAdapter groups = new GroupCoordinatorAdapter(groupConfig, replicaManager, scheduler, time);
+        loader.setListener(groups);
         BrokerContext ctx = new BrokerContext(config, clusterId, time, zk, cache, loader, replicaManager,
-            logManager, new TopicAdmin(zk, cache, config), new ProducerIdManager(zk, config.brokerId()),
-            new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(), time));
+            logManager, topicAdmin, new ProducerIdManager(zk, config.brokerId()),
+            new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(), time), groups,
+            new OffsetsTopic(topicAdmin, cache, loader, groupConfig));
         return new BrokerComponents(ctx, timer, cleaner);
     }
 
@@ -87,6 +95,7 @@ final class BrokerComponents implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        context.groups().close();
         cleaner.shutdown();
         context.replicaManager().close();
         timer.close();

@@ -22,6 +22,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 import io.weir.broker.network.Endpoint;
 import io.weir.broker.network.SocketServerConfig;
+import io.weir.coordinator.group.GroupCoordinatorConfig;
 import io.weir.storage.LogConfig;
 
 /**
@@ -79,6 +80,20 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** Settings the group coordinator reads (defaults and validation live in GroupCoordinatorConfig). */
+    private static final List<String> GROUP_COORDINATOR_KEYS = List.of(
+        GroupCoordinatorConfig.OFFSET_COMMIT_TIMEOUT_MS, GroupCoordinatorConfig.OFFSET_METADATA_MAX_SIZE,
+        GroupCoordinatorConfig.OFFSETS_RETENTION_MINUTES, GroupCoordinatorConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS,
+        GroupCoordinatorConfig.GROUP_MIN_SESSION_TIMEOUT_MS, GroupCoordinatorConfig.GROUP_MAX_SESSION_TIMEOUT_MS,
+        GroupCoordinatorConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, GroupCoordinatorConfig.GROUP_MAX_SIZE,
+        GroupCoordinatorConfig.CONSUMER_GROUP_SESSION_TIMEOUT_MS,
+        GroupCoordinatorConfig.CONSUMER_GROUP_MIN_SESSION_TIMEOUT_MS,
+        GroupCoordinatorConfig.CONSUMER_GROUP_MAX_SESSION_TIMEOUT_MS,
+        GroupCoordinatorConfig.CONSUMER_GROUP_HEARTBEAT_INTERVAL_MS,
+        GroupCoordinatorConfig.CONSUMER_GROUP_MIN_HEARTBEAT_INTERVAL_MS,
+        GroupCoordinatorConfig.CONSUMER_GROUP_MAX_HEARTBEAT_INTERVAL_MS,
+        GroupCoordinatorConfig.CONSUMER_GROUP_MAX_SIZE, GroupCoordinatorConfig.CONSUMER_GROUP_ASSIGNORS,
+        GroupCoordinatorConfig.GROUP_COORDINATOR_THREADS);
     private static final ConfigDef CONFIG = buildConfigDef();
 
     private final List<String> unknownKeys;
@@ -192,6 +207,11 @@ public final class BrokerConfig extends AbstractConfig {
                 "The cleaner's read and write buffer size.")
             .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, 15000L, atLeast(0), MEDIUM,
                 "How long the cleaner sleeps when no log needs cleaning.");
+        for (String key : GROUP_COORDINATOR_KEYS) {
+            if (!def.names().contains(key)) {
+                def.define(key, Type.STRING, null, MEDIUM, "Group coordinator setting (Kafka's default when unset).");
+            }
+        }
         for (Map.Entry<String, String> e : LogConfig.brokerToTopicConfigNames().entrySet()) {
             if (!def.names().contains(e.getKey())) {
                 def.define(e.getKey(), Type.STRING, null, MEDIUM,
@@ -206,6 +226,11 @@ public final class BrokerConfig extends AbstractConfig {
             throw new ConfigException(LISTENERS, originals().get(LISTENERS), "at least one listener is required");
         }
         LogConfig.fromProps(topicDefaults(), Map.of());
+        try {
+            GroupCoordinatorConfig.fromProperties(originalsAsStrings);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** Keys that are not broker configs; the caller warns about them. */

@@ -2,6 +2,8 @@ package io.weir.broker.api;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.admin.TopicAdmin;
+import io.weir.broker.group.GroupCoordinatorAdapter;
+import io.weir.broker.group.OffsetsTopic;
 import io.weir.broker.server.FetchSessionCache;
 import io.weir.broker.server.MetadataCache;
 import io.weir.broker.server.MetadataLoader;
@@ -15,7 +17,8 @@ import io.weir.storage.LogManager;
 public record BrokerContext(BrokerConfig config, String clusterId, Time time, ZkStore zk,
                             MetadataCache metadataCache, MetadataLoader metadataLoader,
                             ReplicaManager replicaManager, LogManager logManager, TopicAdmin topicAdmin,
-                            ProducerIdManager producerIdManager, FetchSessionCache fetchSessionCache) {
+                            ProducerIdManager producerIdManager, FetchSessionCache fetchSessionCache,
+                            GroupCoordinatorAdapter groups, OffsetsTopic offsetsTopic) {
 
     public int brokerId() {
         return config.brokerId();

@@ -34,6 +34,7 @@ public final class MetadataLoader {
     private final ReplicaManager replicaManager;
     private final LogManager logManager;
     private final Map<String, Object> topicDefaults;
+    private volatile MetadataListener listener = MetadataListener.NONE;
 
     public MetadataLoader(int localBrokerId, ZkStore zk, MetadataCache cache, ReplicaManager replicaManager,
                           LogManager logManager, Map<String, Object> topicDefaults) {
@@ -43,6 +44,11 @@ public final class MetadataLoader {
         this.replicaManager = replicaManager;
         this.logManager = logManager;
         this.topicDefaults = topicDefaults;
+    }
+
+    /** Registers the one listener told of applied changes (set before {@link #loadAll()}). */
+    public void setListener(MetadataListener listener) {
+        this.listener = listener;
     }
 
     /** Loads every topic and broker; called once at start-up. */
@@ -78,8 +84,10 @@ public final class MetadataLoader {
                 TopicIdPartition tip = new TopicIdPartition(assignment.topicId(), info.partition(), topic);
                 Partition p = replicaManager.applyPartitionState(tip, info, config);
                 replicaManager.onHighWatermarkUpdated(p.topicPartition());
+                listener.onPartitionApplied(p);
             }
         }
+        listener.onMetadataChanged(cache.snapshot());
     }
 
     /** Re-reads one topic from ZooKeeper and applies it (after this broker wrote it). */
@@ -97,6 +105,8 @@ public final class MetadataLoader {
         for (int p : info.partitions().keySet()) {
             replicaManager.stopReplica(new TopicPartition(topic, p), true);
         }
+        listener.onTopicDeleted(topic, info.numPartitions());
+        listener.onMetadataChanged(cache.snapshot());
         LOG.info("Topic {} removed from this broker", topic);
     }
 

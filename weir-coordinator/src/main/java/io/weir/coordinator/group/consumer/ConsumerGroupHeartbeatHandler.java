@@ -85,7 +85,7 @@ public final class ConsumerGroupHeartbeatHandler {
             records.add(ConsumerGroupRecords.groupEpoch(groupId, groupEpoch));
         }
         int targetEpoch = group.targetAssignmentEpoch();
-        Map<Uuid, Set<Integer>> target = group.targetAssignment(updated.memberId());
+        Map<Uuid, Set<Integer>> target = group.targetAssignment(targetOwner(group, updated));
         if (groupEpoch > targetEpoch) {
             target = computeTargetAssignment(group, view, metadata, groupEpoch, records).get(updated.memberId());
             targetEpoch = groupEpoch;
@@ -97,6 +97,12 @@ public final class ConsumerGroupHeartbeatHandler {
         }
         scheduleTimers(groupId, member, reconciled);
         return CoordinatorResult.of(records, response(request, member, reconciled));
+    }
+
+    /** Whose committed target a member has: its own, or that of the static member it replaces. */
+    private static String targetOwner(ConsumerGroup group, ConsumerGroupMember member) {
+        String previous = group.staticMemberId(member.instanceId());
+        return group.member(member.memberId()) == null && previous != null ? previous : member.memberId();
     }
 
     private ConsumerGroup groupForHeartbeat(ConsumerGroupHeartbeatRequestData request, List<CoordinatorRecord> records) {
@@ -225,7 +231,7 @@ public final class ConsumerGroupHeartbeatHandler {
                 }
             });
             subscriptions.put(m.memberId(), topics);
-            current.put(m.memberId(), group.targetAssignment(m.memberId()));
+            current.put(m.memberId(), group.targetAssignment(targetOwner(group, m)));
         });
         Map<String, Map<Uuid, Set<Integer>>> target = assignor(members).assign(subscriptions, counts, current);
         target.keySet().stream().sorted(Comparator.naturalOrder()).forEach(memberId -> {
