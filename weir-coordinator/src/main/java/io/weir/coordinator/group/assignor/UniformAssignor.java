@@ -70,27 +70,29 @@ public final class UniformAssignor implements PartitionAssignor {
         }
     }
 
+    /** One move at a time, always from the most loaded member that can give: keeps moves few. */
     private static void balance(Map<String, Set<Uuid>> subscriptions, Map<String, Set<TopicPartition>> owned,
                                 Map<TopicPartition, String> owner) {
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            List<String> byLoad = new ArrayList<>(owned.keySet());
-            byLoad.sort(Comparator.comparingInt((String m) -> owned.get(m).size()).reversed()
-                    .thenComparing(Comparator.naturalOrder()));
-            for (String from : byLoad) {
-                for (TopicPartition tp : List.copyOf(owned.get(from))) {
-                    var to = leastLoaded(subscriptions, owned, tp, from);
-                    if (to.isPresent() && owned.get(to.get()).size() + 1 < owned.get(from).size()) {
-                        move(tp, from, to.get(), owned, owner);
-                        moved = true;
-                    }
-                }
-                if (moved) {
-                    break;
+        while (moveOne(subscriptions, owned, owner)) {
+            // keep going until no member has two more than an eligible other
+        }
+    }
+
+    private static boolean moveOne(Map<String, Set<Uuid>> subscriptions, Map<String, Set<TopicPartition>> owned,
+                                   Map<TopicPartition, String> owner) {
+        List<String> byLoad = new ArrayList<>(owned.keySet());
+        byLoad.sort(Comparator.comparingInt((String m) -> owned.get(m).size()).reversed()
+                .thenComparing(Comparator.naturalOrder()));
+        for (String from : byLoad) {
+            for (TopicPartition tp : owned.get(from)) {
+                var to = leastLoaded(subscriptions, owned, tp, from);
+                if (to.isPresent() && owned.get(to.get()).size() + 1 < owned.get(from).size()) {
+                    move(tp, from, to.get(), owned, owner);
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     private static java.util.Optional<String> leastLoaded(Map<String, Set<Uuid>> subscriptions,
