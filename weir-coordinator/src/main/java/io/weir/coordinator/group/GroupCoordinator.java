@@ -61,7 +61,14 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** This broker became leader of {@code __consumer_offsets}-{@code partition}: load it. */
     public CompletableFuture<Void> onElection(int partition, int partitionLeaderEpoch) {
-        return runtime.scheduleLoadOperation(offsetsPartition(partition), partitionLeaderEpoch);
+        TopicPartition tp = offsetsPartition(partition);
+        // The image may have changed while the partition loaded: hand the shard the latest one.
+        return runtime.scheduleLoadOperation(tp, partitionLeaderEpoch)
+                .thenCompose(v -> runtime.scheduleReadOperation("metadata-image-after-load", tp, (shard, now) -> {
+                    shard.onNewMetadataImage(image);
+                    return null;
+                }))
+                .thenApply(v -> null);
     }
 
     /** This broker is no longer leader of the partition: drop its groups. */

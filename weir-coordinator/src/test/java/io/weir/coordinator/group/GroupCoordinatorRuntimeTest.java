@@ -161,6 +161,21 @@ class GroupCoordinatorRuntimeTest {
     }
 
     @Test
+    void unloadingAnswersParkedJoinsWithNotCoordinator() {
+        coordinator.onElection(0, 1).join();
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
+                new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
+        CompletableFuture<JoinGroupResponseData> join = coordinator.joinGroup(RequestContext.of(3),
+                new JoinGroupRequestData().setGroupId("cg").setMemberId("").setProtocolType("consumer")
+                        .setProtocols(protocols).setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(20_000));
+        coordinator.onResignation(0).join();
+        assertThat(join.join().errorCode()).isEqualTo(Errors.NOT_COORDINATOR.code());
+        time.advance(60_000); // the shard's timers are gone with it
+        assertThat(log).isEmpty();
+    }
+
+    @Test
     void aThreadPoolRunsEachShardSerially() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
