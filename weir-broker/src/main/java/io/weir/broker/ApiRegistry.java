@@ -59,7 +59,7 @@ final class ApiRegistry {
             .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, groups::describeGroups)
             .register(ApiKeys.LIST_GROUPS, 0, 5, groups::listGroups)
             .register(ApiKeys.DELETE_GROUPS, 0, 2, groups::deleteGroups)
-            .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, groups::consumerGroupHeartbeat)
+            .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 1, 1, groups::consumerGroupHeartbeat)
             .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, groups::consumerGroupDescribe);
     }
 }
