@@ -69,9 +69,13 @@ abstract class ZkTestSupport {
     }
 
     static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
-        T value = queue.poll(AWAIT_SECONDS, TimeUnit.SECONDS);
+        return next(queue, AWAIT_SECONDS);
+    }
+
+    static <T> T next(BlockingQueue<T> queue, long seconds) throws InterruptedException {
+        T value = queue.poll(seconds, TimeUnit.SECONDS);
         if (value == null) {
-            throw new AssertionError("no event within " + AWAIT_SECONDS + " s");
+            throw new AssertionError("no event within " + seconds + " s");
         }
         return value;
     }
