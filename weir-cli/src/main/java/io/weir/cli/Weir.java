@@ -14,6 +14,7 @@ import io.weir.cli.cluster.ClusterCommand;
 import io.weir.cli.completion.CompletionCommand;
 import io.weir.cli.configs.ConfigsCommand;
 import io.weir.cli.consume.ConsumeCommand;
+import io.weir.cli.groups.GroupsCommand;
 import io.weir.cli.produce.ProduceCommand;
 import io.weir.cli.topics.TopicsCommand;
 import picocli.CommandLine;
@@ -37,12 +38,12 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
     subcommands = {ServerCommand.class, ZooKeeperCommand.class, TopicsCommand.class, ProduceCommand.class,
-        ConsumeCommand.class, ClusterCommand.class, ConfigsCommand.class, CompletionCommand.class,
+        ConsumeCommand.class, GroupsCommand.class, ClusterCommand.class, ConfigsCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done",
-        "1:user error (bad arguments, unknown topic, invalid config)",
+        "1:user error (bad arguments, unknown topic or group, invalid config, group not empty)",
         "2:connection or cluster error (unreachable bootstrap, timeout, broker failure)"},
     footer = {"", "The client options (--bootstrap-server, --command-config, --output) may also follow the command.",
         "Run 'weir COMMAND --help' for a command's options."})

@@ -37,6 +37,7 @@ public final class TestBroker implements AutoCloseable {
         props.put(BrokerConfig.LOG_DIRS, dataDir.resolve("logs").toString());
         props.put(BrokerConfig.EMBEDDED_ZOOKEEPER_DIR, dataDir.resolve("zookeeper").toString());
         props.put(BrokerConfig.METRICS_PORT, "0");
+        props.put("group.initial.rebalance.delay.ms", "0"); // groups join at once
         Broker broker = new Broker(BrokerConfig.fromProperties(props));
         try {
             broker.startup();

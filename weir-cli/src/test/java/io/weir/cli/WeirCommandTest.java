@@ -39,7 +39,7 @@ class WeirCommandTest {
     void helpListsTheCommands() {
         assertThat(weir().execute("--help")).isZero();
         assertThat(out.toString()).contains("Usage: weir").contains("server").contains("zookeeper")
-            .contains("topics").contains("produce").contains("consume").contains("cluster").contains("configs")
+            .contains("topics").contains("produce").contains("consume").contains("groups").contains("cluster").contains("configs")
             .contains("completion").contains("Exit codes:").contains("--bootstrap-server");
     }
 

@@ -10,6 +10,9 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
@@ -35,7 +38,8 @@ public final class Failures {
         InvalidConfigurationException.class, InvalidRequestException.class, InvalidTopicException.class,
         TopicExistsException.class, InvalidPartitionsException.class, InvalidReplicationFactorException.class,
         InvalidReplicaAssignmentException.class, PolicyViolationException.class, RecordTooLargeException.class,
-        UnknownTopicOrPartitionException.class, AuthenticationException.class, AuthorizationException.class);
+        UnknownTopicOrPartitionException.class, AuthenticationException.class, AuthorizationException.class,
+        GroupIdNotFoundException.class, GroupNotEmptyException.class, InvalidGroupIdException.class);
 
     private Failures() {
     }

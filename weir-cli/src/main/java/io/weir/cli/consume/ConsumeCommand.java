@@ -8,12 +8,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -136,19 +138,23 @@ public final class ConsumeCommand extends ClientCommand {
 
     private void consume(KafkaConsumer<byte[], byte[]> c, RecordSink sink, int partitions) throws IOException {
         StartPosition position = start == null ? StartPosition.LATEST : start.position();
+        List<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
         if (group != null) {
-            new GroupConsumption(c, topic, position, start != null).run(this::pollLoop, sink);
+            Optional<Map<TopicPartition, Long>> ends = following() ? Optional.empty() : Optional.of(c.endOffsets(all));
+            new GroupConsumption(c, topic, position, start != null).run(this::pollLoop, sink, ends);
             return;
         }
-        List<TopicPartition> tps = partition != null ? List.of(new TopicPartition(topic, partition))
-            : IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
+        List<TopicPartition> tps = partition != null ? List.of(new TopicPartition(topic, partition)) : all;
         c.assign(tps);
         position.seek(c, tps);
         pollLoop(c, sink, following() ? Optional.empty() : Optional.of(c.endOffsets(tps)), records -> { });
     }
 
-    /** Polls and prints until Ctrl-C, {@code --count} records, or every partition reached {@code ends}. */
-    void pollLoop(KafkaConsumer<byte[], byte[]> c, RecordSink sink, Optional<Map<TopicPartition, Long>> ends,
+    /**
+     * Polls and prints until Ctrl-C, {@code --count} records, or every assigned partition reached
+     * its offset in {@code ends} (with a group: once the group has assigned this member any).
+     */
+    void pollLoop(Consumer<byte[], byte[]> c, RecordSink sink, Optional<Map<TopicPartition, Long>> ends,
                   GroupConsumption.Printed printed) throws IOException {
         long remaining = count == null ? Long.MAX_VALUE : count;
         while (remaining > 0 && !stopped.get() && !reachedEnds(c, ends)) {
@@ -165,8 +171,13 @@ public final class ConsumeCommand extends ClientCommand {
         }
     }
 
-    private static boolean reachedEnds(KafkaConsumer<byte[], byte[]> c, Optional<Map<TopicPartition, Long>> ends) {
-        return ends.isPresent() && ends.get().entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
+    private static boolean reachedEnds(Consumer<byte[], byte[]> c, Optional<Map<TopicPartition, Long>> ends) {
+        if (ends.isEmpty()) {
+            return false;
+        }
+        Set<TopicPartition> assigned = c.assignment();
+        return !assigned.isEmpty()
+            && assigned.stream().allMatch(tp -> c.position(tp) >= ends.get().getOrDefault(tp, 0L));
     }
 
     /** Ends a running consume cleanly: the current poll returns, the output is finished, clients close. */

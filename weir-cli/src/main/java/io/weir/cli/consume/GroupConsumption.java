@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -20,8 +20,9 @@ import io.weir.cli.client.CliException;
 /**
  * {@code weir consume --group G}: subscribes as a group member, starts at the committed offsets
  * (or where {@code --offset} / {@code --from-time} say, once per partition), and commits the
- * offsets of what it printed. A broker without the group APIs makes the consumer throw
- * {@link UnsupportedVersionException}, which becomes a clear cluster error.
+ * offsets of what it printed, so the next member of the group continues where this one stopped.
+ * A broker without the group APIs (the CLI works against any Kafka-compatible cluster) makes the
+ * consumer throw {@link UnsupportedVersionException}, which becomes a clear cluster error.
  *
  * <p>Not thread-safe: runs on the consume thread (rebalance callbacks come from its poll).
  */
@@ -34,18 +35,18 @@ final class GroupConsumption {
 
     /** The consume loop of {@link ConsumeCommand}. */
     interface Loop {
-        void run(KafkaConsumer<byte[], byte[]> consumer, RecordSink sink, Optional<Map<TopicPartition, Long>> ends,
+        void run(Consumer<byte[], byte[]> consumer, RecordSink sink, Optional<Map<TopicPartition, Long>> ends,
                  Printed printed) throws IOException;
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final String topic;
     private final StartPosition position;
     private final boolean seekOnAssignment;
     private final Set<TopicPartition> positioned = new HashSet<>();
     private final Map<TopicPartition, OffsetAndMetadata> printed = new HashMap<>();
 
-    GroupConsumption(KafkaConsumer<byte[], byte[]> consumer, String topic, StartPosition position, boolean explicitStart) {
+    GroupConsumption(Consumer<byte[], byte[]> consumer, String topic, StartPosition position, boolean explicitStart) {
         this.consumer = consumer;
         this.topic = topic;
         this.position = position;
@@ -53,7 +54,7 @@ final class GroupConsumption {
             || position.kind() == StartPosition.Kind.TIME);
     }
 
-    void run(Loop loop, RecordSink sink) throws IOException {
+    void run(Loop loop, RecordSink sink, Optional<Map<TopicPartition, Long>> ends) throws IOException {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -69,13 +70,13 @@ final class GroupConsumption {
             }
         });
         try {
-            loop.run(consumer, sink, Optional.empty(), next -> {
+            loop.run(consumer, sink, ends, next -> {
                 next.forEach((tp, offset) -> printed.put(tp, new OffsetAndMetadata(offset)));
                 commit(false);
             });
             commit(true);
         } catch (UnsupportedVersionException e) {
-            throw CliException.cluster("consumer groups are not supported by this broker yet (" + e.getMessage() + ")");
+            throw CliException.cluster("the cluster does not support consumer groups (" + e.getMessage() + ")");
         }
     }
 

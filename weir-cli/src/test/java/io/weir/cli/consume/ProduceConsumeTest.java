@@ -236,11 +236,26 @@ class ProduceConsumeTest {
     }
 
     @Test
-    void groupsAreRefusedWhenTheBrokerHasNoCoordinator() {
-        topic("grouped", 1);
-        Result r = weir("consume", "grouped", "--group", "g1", "-n", "1");
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.stderr()).startsWith("weir consume: consumer groups are not supported by this broker yet");
+    void aGroupContinuesWhereItsLastRunStopped() {
+        topic("grouped", 2);
+        ok(weir(utf8("a\nb\nc\n"), "produce", "grouped", "--partition", "0"));
+        ok(weir(utf8("d\ne\nf\ng\n"), "produce", "grouped", "--partition", "1"));
+        List<String> seen = new ArrayList<>();
+        for (int count : new int[] {2, 3}) {
+            String out = ok(weir("consume", "grouped", "--group", "g1", "--from-beginning", "-n",
+                Integer.toString(count))).stdout();
+            assertThat(out.lines()).hasSize(count);
+            seen.addAll(out.lines().toList());
+        }
+        String rest = ok(weir("consume", "grouped", "--group", "g1", "--from-beginning", "-n", "100")).stdout();
+        assertThat(rest.lines()).as("stops at the end of the log").hasSize(2);
+        seen.addAll(rest.lines().toList());
+        assertThat(seen).as("each record once, across three runs").containsExactlyInAnyOrder("a", "b", "c", "d", "e",
+            "f", "g");
+        assertThat(ok(weir("consume", "grouped", "--group", "g1", "-n", "1")).stdout()).isEmpty();
+        JsonNode group = ok(weir("groups", "describe", "g1", "-o", "json")).json();
+        assertThat(group.get("totalLag").asLong()).isZero();
+        assertThat(group.get("partitions")).extracting(p -> p.get("committedOffset").asLong()).containsExactly(3L, 4L);
     }
 
     @Test
