@@ -12,8 +12,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
-import io.weir.common.MockScheduler;
-import io.weir.common.MockTime;
+import io.weir.common.KafkaScheduler;
 import io.weir.common.Time;
 import io.weir.storage.Log;
 import io.weir.storage.LogConfig;
@@ -25,9 +24,18 @@ final class BenchLogs {
     private BenchLogs() {
     }
 
+    /** Runs the log's background work (the flush of a rolled segment) off the appending thread, as a broker does. */
+    private static final KafkaScheduler SCHEDULER = startScheduler();
+
+    private static KafkaScheduler startScheduler() {
+        KafkaScheduler scheduler = new KafkaScheduler(1, "bench-scheduler");
+        scheduler.startup();
+        return scheduler;
+    }
+
     static Log open(Path dir, Map<String, ?> overrides, boolean cleanShutdown) {
         return Log.open(dir, LogConfig.fromProps(Map.of(), overrides), 0L, 0L, cleanShutdown, Time.SYSTEM,
-            new MockScheduler(new MockTime()), 86_400_000L, new LogDirFailureChannel());
+            SCHEDULER, 86_400_000L, new LogDirFailureChannel());
     }
 
     /** A batch of {@code count} records of {@code size} random-ish bytes each. */
