@@ -2,9 +2,10 @@
 # Producer and consumer throughput of one Weir broker, measured with Apache Kafka's own
 # ProducerPerformance and ConsumerPerformance (kafka-tools from Maven Central, see bench/pom.xml).
 #
-#   bench/perf.sh [--records N] [--record-size BYTES]
+#   bench/perf.sh [--broker weir|kafka] [--records N] [--record-size BYTES]
 #
-# Starts a broker from bin/weir on a free loopback port with data in a temp dir, creates a
+# Starts a broker (bin/weir, or Apache Kafka 4.3.1 via bench/kafka-reference.sh) on a free
+# loopback port with data in a temp dir, creates a
 # 1-partition topic, runs the producer (acks=1, linger.ms=5, batch.size=65536) and then the
 # consumer over the same records, and prints records/s, MB/s, the broker's CPU seconds per
 # million records (user+sys from /proc) and its peak resident memory (VmHWM).
@@ -14,8 +15,10 @@ ROOT="$(pwd)"
 
 RECORDS=5000000
 RECORD_SIZE=100
+BROKER_KIND=weir
 while [ $# -gt 0 ]; do
     case "$1" in
+        --broker) BROKER_KIND="$2"; shift 2 ;;
         --records) RECORDS="$2"; shift 2 ;;
         --record-size) RECORD_SIZE="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 1 ;;
@@ -34,8 +37,12 @@ DATA=$(mktemp -d /tmp/weir-perf.XXXXXX)
 BOOT="127.0.0.1:$PORT"
 TOOLS=(java -Xmx1g -cp "$KAFKA_LIB/*" -Dlog4j2.level=warn)
 
-bin/weir server --set "listeners=PLAINTEXT://$BOOT" --set "log.dirs=$DATA/logs" \
-    --set "weir.embedded.zookeeper.dir=$DATA/zookeeper" --set metrics.port=0 >"$DATA/broker.log" 2>&1 &
+if [ "$BROKER_KIND" = kafka ]; then
+    bench/kafka-reference.sh "$PORT" "$DATA" >"$DATA/broker.log" 2>&1 &
+else
+    bin/weir server --set "listeners=PLAINTEXT://$BOOT" --set "log.dirs=$DATA/logs" \
+        --set "weir.embedded.zookeeper.dir=$DATA/zookeeper" --set metrics.port=0 >"$DATA/broker.log" 2>&1 &
+fi
 BROKER=$!
 cleanup() {
     kill "$BROKER" 2>/dev/null || true
@@ -44,7 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for _ in $(seq 1 300); do
+for _ in $(seq 1 600); do
     (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
     kill -0 "$BROKER" 2>/dev/null || { cat "$DATA/broker.log" >&2; exit 1; }
     sleep 0.1
@@ -69,7 +76,7 @@ cpu2=$(cpu_seconds)
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$BROKER/status")
 
 echo
-echo "records: $RECORDS x $RECORD_SIZE B"
+echo "broker: $BROKER_KIND; records: $RECORDS x $RECORD_SIZE B"
 awk -v c0="$cpu0" -v c1="$cpu1" -v c2="$cpu2" -v n="$RECORDS" -v rss="$rss_kb" 'BEGIN {
     printf "broker CPU s per million records: produce %.2f, consume %.2f\n", (c1-c0)*1e6/n, (c2-c1)*1e6/n;
     printf "broker peak RSS: %.0f MiB\n", rss/1024 }'
