@@ -37,7 +37,7 @@ public final class OffsetsTopic {
     }
 
     /** True when the topic exists (creating it now if needed). */
-    public boolean ensureExists() {
+    public synchronized boolean ensureExists() {
         if (metadataCache.topic(Topic.GROUP_METADATA_TOPIC_NAME).isPresent()) {
             return true;
         }
