@@ -117,6 +117,7 @@ public final class Broker implements AutoCloseable {
     /** Binds the gauges and serves /metrics and /health on metrics.port, on the first listener's host. */
     private void startMetrics(BrokerContext ctx) {
         metrics.bind(ctx.replicaManager(), ctx.metadataCache(), config.brokerId(), requestChannel::size);
+        metrics.bindGroups(ctx.groups().coordinator(), ctx.replicaManager());
         metrics.startServer(config.listeners().get(0).host(), config.metricsPort());
     }
 

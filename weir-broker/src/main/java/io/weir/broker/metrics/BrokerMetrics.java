@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weir.broker.server.MetadataCache;
 import io.weir.broker.server.ReplicaManager;
+import io.weir.coordinator.group.GroupCoordinator;
 import io.weir.common.Time;
 
 /**
@@ -46,6 +47,8 @@ public final class BrokerMetrics implements AutoCloseable {
     private volatile PartitionMetrics partitionMetrics;
     private MetricsHttpServer server;
 
+    private volatile GroupMetrics groupMetrics;
+
     public BrokerMetrics(Time time) {
         this.requestMetrics = new RequestMetrics(registry, time);
         new JvmMemoryMetrics().bindTo(registry);
@@ -74,6 +77,11 @@ public final class BrokerMetrics implements AutoCloseable {
         }
         partitionMetrics = new PartitionMetrics(registry, replicaManager::allPartitions, metadataCache, brokerId);
         requestMetrics.bindRequestQueue(requestQueueSize);
+    }
+
+    /** Registers the consumer group gauges (groups by state, lag per group and partition). */
+    public synchronized void bindGroups(GroupCoordinator coordinator, ReplicaManager replicaManager) {
+        groupMetrics = new GroupMetrics(registry, coordinator, replicaManager);
     }
 
     /** The partition gauges and ISR counters; null before {@link #bind}. */
@@ -113,6 +121,10 @@ public final class BrokerMetrics implements AutoCloseable {
         PartitionMetrics pm = partitionMetrics;
         if (pm != null) {
             pm.refreshLogSizes();
+        }
+        GroupMetrics gm = groupMetrics;
+        if (gm != null) {
+            gm.refresh();
         }
         return registry.scrape();
     }

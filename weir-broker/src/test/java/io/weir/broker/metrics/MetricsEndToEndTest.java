@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -93,6 +94,16 @@ class MetricsEndToEndTest {
             assertThat(text.require("weir_active_controller")).isEqualTo(1.0);
             assertThat(text.require("weir_isr_shrinks_total")).isZero();
             assertThat(text.require("weir_request_queue_size")).isGreaterThanOrEqualTo(0.0);
+
+            // A group with a committed offset: lag = high watermark - committed, per partition.
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers()))) {
+                admin.alterConsumerGroupOffsets("metered-group", Map.of(tp0, new OffsetAndMetadata(150))).all().get();
+            }
+            PrometheusText afterCommit = PrometheusText.parse(get(metricsPort, "/metrics").body());
+            assertThat(afterCommit.require("weir_group_lag",
+                Map.of("group", "metered-group", "topic", TOPIC, "partition", "0"))).isEqualTo(RECORDS - 150.0);
+            assertThat(afterCommit.require("weir_groups", Map.of("state", "Empty", "type", "classic"))).isEqualTo(1.0);
         }
         assertThatThrownBy(() -> get(metricsPort, "/health")).isInstanceOf(ConnectException.class);
     }
