@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.Watcher;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,8 +124,15 @@ class BrokerRegistrationTest extends ZkTestSupport {
     /** Expires a session server-side: a second client joins it with its id and password, then closes it. */
     private void expireSession(CuratorFramework client) throws Exception {
         ZooKeeper victim = client.getZookeeperClient().getZooKeeper();
-        ZooKeeper killer = new ZooKeeper(zk.connectString(), SESSION_TIMEOUT_MS, event -> { },
-            victim.getSessionId(), victim.getSessionPasswd());
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper killer = new ZooKeeper(zk.connectString(), SESSION_TIMEOUT_MS, event -> {
+            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        }, victim.getSessionId(), victim.getSessionPasswd());
+        // The constructor only starts connecting: closing before the session is attached would
+        // not close it (the failure seen on a loaded machine).
+        assertThat(connected.await(30, TimeUnit.SECONDS)).as("second client joined the session").isTrue();
         killer.close();
     }
 
