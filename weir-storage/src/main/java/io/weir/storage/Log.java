@@ -87,6 +87,11 @@ public final class Log {
         this.partitionMetadataFile = new PartitionMetadataFile(dir.resolve(LogFileNames.PARTITION_METADATA_FILE));
         this.lastFlushedMs = time.milliseconds();
         LogSegment active = segments.activeSegment();
+        for (LogSegment segment : segments.values()) {
+            if (segment != active) {
+                segment.seal();
+            }
+        }
         this.nextOffsetMetadata = new LogOffsetMetadata(loaded.nextOffset(), active.baseOffset(), active.size());
         this.highWatermark = loaded.logStartOffset();
         this.appender = new LogAppender(this);

@@ -258,6 +258,9 @@ final class LogRetention {
         log.scheduleDeletion(renamed);
         for (LogSegment segment : newSegments) {
             segment.changeFileSuffixes(LogFileNames.SWAP_FILE_SUFFIX, "");
+            if (segment != log.segments.activeSegment()) {
+                segment.seal();
+            }
         }
     }
 }

@@ -29,7 +29,9 @@ import io.weir.common.Time;
  *
  * <p>Threading: mutators (append, truncate, recover, roll, rename) are called with the owning
  * {@link Log}'s lock held; reads and lookups are lock-free and see only fully appended
- * batches (the file size is published after the write).
+ * batches (the file size is published after the write). A segment that stopped being active
+ * is sealed: lookups read its batch headers from a read-only mapping ({@link LogFileMapping}),
+ * which every path that writes or shrinks the file retires first.
  */
 public final class LogSegment implements Closeable {
 
@@ -38,6 +40,7 @@ public final class LogSegment implements Closeable {
     }
 
     private final FileRecords log;
+    private final LogFileMapping mapping;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final long baseOffset;
@@ -52,6 +55,7 @@ public final class LogSegment implements Closeable {
     LogSegment(FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex, long baseOffset,
                int indexIntervalBytes, long rollJitterMs, Time time) {
         this.log = log;
+        this.mapping = new LogFileMapping(log);
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
         this.baseOffset = baseOffset;
@@ -138,6 +142,7 @@ public final class LogSegment implements Closeable {
         if (!canConvertToRelativeOffset(largestOffset)) {
             throw new IndexOffsetOverflowException("Offset " + largestOffset + " does not fit segment " + baseOffset);
         }
+        mapping.unseal();
         int position = log.sizeInBytes();
         if (position == 0) {
             rollingBasedTimestamp = records.batches().iterator().next().maxTimestamp();
@@ -168,15 +173,20 @@ public final class LogSegment implements Closeable {
      * at or below it; null if the segment has none.
      */
     BatchPosition translateOffset(long offset, int endPosition) {
-        OffsetPosition start = offsetIndex.lookup(offset);
-        int position = Math.min(start.position(), endPosition);
-        for (FileChannelRecordBatch batch : log.slice(0, endPosition).batchesFrom(position)) {
-            long last = batch.lastOffset();
-            if (last >= offset) {
-                return new BatchPosition(last, batch.position(), batch.sizeInBytes());
+        MappedLogFile mapped = mapping.acquire();
+        try (BatchHeaderScanner scanner = scanFromIndex(offset, endPosition, mapped)) {
+            return scanner.findBatch(offset);
+        } finally {
+            if (mapped != null) {
+                mapped.release();
             }
         }
-        return null;
+    }
+
+    /** A header scan from the index entry at or below {@code offset}, ending at {@code endPosition}. */
+    private BatchHeaderScanner scanFromIndex(long offset, int endPosition, MappedLogFile mapped) {
+        int position = Math.min(offsetIndex.lookup(offset).position(), endPosition);
+        return BatchHeaderScanner.open(log, mapped, position, endPosition);
     }
 
     BatchPosition translateOffset(long offset) {
@@ -190,21 +200,20 @@ public final class LogSegment implements Closeable {
      * segment's end.
      */
     FetchDataInfo read(long startOffset, int maxSize, int maxPosition, boolean minOneMessage) {
-        BatchPosition first = translateOffset(startOffset, maxPosition);
-        if (first == null) {
-            return null;
-        }
-        int bytes = 0;
-        FileRecords bounded = log.slice(0, maxPosition);
-        for (FileChannelRecordBatch batch : bounded.batchesFrom(first.position())) {
-            int next = bytes + batch.sizeInBytes();
-            if (next > maxSize && !(bytes == 0 && minOneMessage)) {
-                break;
+        MappedLogFile mapped = mapping.acquire();
+        try (BatchHeaderScanner scanner = scanFromIndex(startOffset, maxPosition, mapped)) {
+            BatchPosition first = scanner.findBatch(startOffset);
+            if (first == null) {
+                return null;
             }
-            bytes = next;
+            int bytes = scanner.bytesFrom(first, maxSize, minOneMessage);
+            return new FetchDataInfo(startOffset, baseOffset, first.position(), log.slice(first.position(), bytes),
+                    Errors.NONE, null);
+        } finally {
+            if (mapped != null) {
+                mapped.release();
+            }
         }
-        return new FetchDataInfo(startOffset, baseOffset, first.position(), log.slice(first.position(), bytes),
-                Errors.NONE, null);
     }
 
     /** The offset after the last batch, or the base offset when empty. */
@@ -241,6 +250,7 @@ public final class LogSegment implements Closeable {
      * @return the number of bytes truncated
      */
     int recover(long minBaseOffset, Consumer<RecordBatch> onValidBatch) throws IOException {
+        mapping.unseal();
         offsetIndex.reset();
         timeIndex.reset();
         maxTimestampAndOffsetSoFar = new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
@@ -314,12 +324,13 @@ public final class LogSegment implements Closeable {
      * @return the number of bytes removed
      */
     int truncateTo(long offset) throws IOException {
-        BatchPosition mapping = translateOffset(offset);
+        mapping.unseal();
+        BatchPosition batch = translateOffset(offset);
         offsetIndex.truncateTo(offset);
         timeIndex.truncateTo(offset);
         offsetIndex.resize(offsetIndex.maxIndexSize());
         timeIndex.resize(timeIndex.maxIndexSize());
-        int removed = mapping == null ? 0 : log.truncateTo(mapping.position());
+        int removed = batch == null ? 0 : log.truncateTo(batch.position());
         bytesSinceLastIndexEntry = 0;
         if (log.sizeInBytes() == 0) {
             createdMs = time.milliseconds();
@@ -378,6 +389,19 @@ public final class LogSegment implements Closeable {
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
         log.trim();
+        seal();
+    }
+
+    /**
+     * The file will not change until a truncation or recovery unseals it: lookups may read it
+     * through a mapping. Caller holds the log lock (or owns the segment alone).
+     */
+    void seal() {
+        mapping.seal();
+    }
+
+    boolean isSealed() {
+        return mapping.isSealed();
     }
 
     /**
@@ -442,6 +466,7 @@ public final class LogSegment implements Closeable {
 
     /** Closes and deletes the files. */
     void deleteIfExists() throws IOException {
+        mapping.close();
         log.close();
         Files.deleteIfExists(log.file().toPath());
         offsetIndex.deleteIfExists();
@@ -454,6 +479,7 @@ public final class LogSegment implements Closeable {
         if (max.timestamp() >= 0 && Files.exists(timeIndex.file()) && timeIndex.entries() < timeIndex.maxEntries()) {
             timeIndex.maybeAppend(max.timestamp(), max.offset(), true);
         }
+        mapping.close();
         offsetIndex.close();
         timeIndex.close();
         log.close();
@@ -461,6 +487,7 @@ public final class LogSegment implements Closeable {
 
     /** Closes the file handles without touching the files (the log dir is offline). */
     void closeHandlers() {
+        mapping.close();
         try {
             log.close();
         } catch (IOException e) {

@@ -52,6 +52,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private ConnectionInfo info;
     private Request inFlight;
     private boolean closing;
+    private boolean peerClosed;
     private boolean waitingForSpace;
 
     ConnectionHandler(String listenerName, long connectionIndex, RequestParser parser, RequestChannel requestChannel,
@@ -135,11 +136,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         context.fireChannelWritabilityChanged();
     }
 
+    /**
+     * The peer closed (or the connection broke). Requests it sent before closing are still
+     * handled, in order, as Kafka does — an acks=0 producer commonly closes right after its last
+     * send — but nothing more is read and their responses are dropped. When this broker closed
+     * the connection itself ({@link #close()}), nothing more is handled.
+     */
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        if (!closing) {
+            peerClosed = true;
+        }
         closing = true;
-        inFlight = null;
-        releasePending();
+        if (!peerClosed) {
+            inFlight = null;
+            releasePending();
+        }
         context.fireChannelInactive();
     }
 
@@ -154,7 +166,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void dispatchNext() {
-        while (inFlight == null && !closing) {
+        while (inFlight == null && (!closing || peerClosed)) {
             Object next = pending.poll();
             if (next == null) {
                 maybeResumeReading();
@@ -164,6 +176,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
                 LOG.warn("Closing connection {}: invalid request frame: {}", id(), error.message());
                 close();
                 return;
+            }
+            if (peerClosed && !(next instanceof ByteBuf)) {
+                ReferenceCountUtil.release(next);
+                continue;
             }
             Request request = parse((ByteBuf) next);
             if (request == null) {
@@ -225,8 +241,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void onCompleted(Request request, Send response, boolean close) {
-        if (request != inFlight || !channel.isActive()) {
-            return; // the connection closed meanwhile; nothing was allocated for the response yet
+        if (request != inFlight) {
+            return;
+        }
+        if (!channel.isActive()) {
+            // The peer is gone: drop the response (nothing was allocated for it yet) and handle
+            // the next request it sent before closing.
+            inFlight = null;
+            if (peerClosed) {
+                dispatchNext();
+            }
+            return;
         }
         if (close) {
             LOG.debug("Closing connection {} as the handler of {} asked", id(), request);
@@ -276,6 +301,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     private void close() {
         closing = true;
+        peerClosed = false;
         releasePending();
         channel.close();
     }

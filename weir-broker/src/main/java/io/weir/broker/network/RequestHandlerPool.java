@@ -11,7 +11,7 @@ import io.weir.common.Time;
 /**
  * {@code num.io.threads} threads that take requests from the {@link RequestChannel} and call the
  * {@link ApiRequestHandler}. A handler exception is logged once here and answered with the API's
- * error response. Requests of connections that closed meanwhile are skipped. Threads are never
+ * error response. Requests of connections that closed meanwhile are still handled. Threads are never
  * interrupted (an interrupt would close a FileChannel the handler is reading); {@link #close()}
  * stops them at their next poll.
  *
@@ -56,7 +56,9 @@ public final class RequestHandlerPool implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (request != null && request.isConnectionOpen()) {
+            if (request != null) {
+                // Also when the client already closed: what it sent before closing is handled
+                // (an acks=0 produce must not vanish); the response is dropped.
                 handle(request);
             }
         }

@@ -156,6 +156,32 @@ class SocketServerTest {
     }
 
     @Test
+    void requestsSentBeforeTheClientClosedAreStillHandledInOrder() throws Exception {
+        // An acks=0 producer sends and closes at once (its requests get no responses, so the close
+        // is a FIN after the data); Kafka still handles what it received.
+        List<Integer> handled = new CopyOnWriteArrayList<>();
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, request -> {
+            handled.add(request.correlationId());
+            request.noResponse();
+        });
+        try (ServerFixture server = server(apis, b -> b)) {
+            try (TestClient client = server.client()) {
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                for (int i = 0; i < 20; i++) {
+                    all.writeBytes(Frames.metadata(METADATA_VERSION, i, "t" + i));
+                }
+                client.send(all.toByteArray());
+            }
+            Await.until("all 20 requests handled", () -> handled.size() == 20);
+            assertThat(handled).isEqualTo(java.util.stream.IntStream.range(0, 20).boxed().toList());
+            Await.until("the connection is gone", () -> server.server.connectionCount() == 0);
+            try (TestClient client = server.client()) {
+                client.assertWorks();
+            }
+        }
+    }
+
+    @Test
     void idleConnectionsAreClosed() throws Exception {
         try (ServerFixture server = server(new TestApis(), b -> b.idleMs(200));
              TestClient client = server.client()) {

@@ -1,0 +1,13 @@
+package io.weir.cluster.controller;
+
+/** Which of {@link LeaderElection}'s rules a partition's move to ONLINE uses. */
+public enum ElectionStrategy {
+    /** The leader is gone: clean, or unclean when the topic allows it. */
+    OFFLINE,
+    /** A reassignment completes: a leader from the target replicas. */
+    REASSIGN,
+    /** ElectLeaders or the automatic rebalance: the preferred replica. */
+    PREFERRED,
+    /** The leader's broker is shutting down. */
+    CONTROLLED_SHUTDOWN
+}
