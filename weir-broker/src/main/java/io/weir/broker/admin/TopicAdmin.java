@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.server.MetadataCache;
+import io.weir.cluster.controller.ReplicaAssignor;
 import io.weir.cluster.zk.BrokerRegistration;
 import io.weir.cluster.zk.LeaderAndIsr;
 import io.weir.cluster.zk.TopicAssignment;
@@ -119,7 +121,7 @@ public final class TopicAdmin {
             throw new AssignmentException(Errors.INVALID_REPLICATION_FACTOR, "Replication factor: " + rf
                 + " larger than available brokers: " + brokers.size() + ".");
         }
-        return ReplicaAssignment.assign(brokers, partitions, rf, 0, random);
+        return place(partitions, rf, 0);
     }
 
     private static Map<Integer, List<Integer>> validateManualAssignment(Map<Integer, List<Integer>> manual,
@@ -226,7 +228,7 @@ public final class TopicAdmin {
             throw new AssignmentException(Errors.INVALID_REPLICATION_FACTOR, "Replication factor: " + rf
                 + " larger than available brokers: " + brokers.size() + ".");
         }
-        return ReplicaAssignment.assign(brokers, newCount - oldCount, rf, oldCount, random);
+        return place(newCount - oldCount, rf, oldCount);
     }
 
     /** Deletes a topic from ZooKeeper; brokers drop its partitions when they see it gone. */
@@ -253,6 +255,19 @@ public final class TopicAdmin {
         }
         zk.setTopicConfig(topic, configs);
         return ApiError.NONE;
+    }
+
+    /** Kafka's placement over the live brokers (rack-aware when every broker has broker.rack). */
+    private Map<Integer, List<Integer>> place(int partitions, int rf, int firstPartition) throws AssignmentException {
+        List<ReplicaAssignor.BrokerRack> brokers = new ArrayList<>();
+        for (BrokerRegistration b : metadataCache.aliveBrokers()) {
+            brokers.add(new ReplicaAssignor.BrokerRack(b.id(), b.rack()));
+        }
+        try {
+            return ReplicaAssignor.assign(brokers, partitions, rf, firstPartition, random);
+        } catch (ApiException e) {
+            throw new AssignmentException(Errors.forException(e), e.getMessage());
+        }
     }
 
     private List<Integer> aliveBrokerIds() {
