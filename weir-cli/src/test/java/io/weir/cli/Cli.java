@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +44,19 @@ public final class Cli {
 
     public static Result run(String... args) {
         return run(new byte[0], args);
+    }
+
+    /** Runs {@code weir --bootstrap-server BOOTSTRAP args...} with the given stdin. */
+    public static Result against(String bootstrap, byte[] stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", bootstrap));
+        all.addAll(List.of(args));
+        return run(stdin, all.toArray(String[]::new));
+    }
+
+    /** Asserts the command exited 0 (showing its output otherwise) and returns it. */
+    public static Result ok(Result r) {
+        org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(r.toString()).isZero();
+        return r;
     }
 
     public static Result run(byte[] stdin, String... args) {

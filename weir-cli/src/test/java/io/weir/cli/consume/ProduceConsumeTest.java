@@ -40,9 +40,7 @@ class ProduceConsumeTest {
     }
 
     private static Result weir(byte[] stdin, String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", bootstrap));
-        all.addAll(List.of(args));
-        return Cli.run(stdin, all.toArray(String[]::new));
+        return Cli.against(bootstrap, stdin, args);
     }
 
     private static Result weir(String... args) {
@@ -50,8 +48,7 @@ class ProduceConsumeTest {
     }
 
     private static Result ok(Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        return r;
+        return Cli.ok(r);
     }
 
     private static byte[] utf8(String s) {

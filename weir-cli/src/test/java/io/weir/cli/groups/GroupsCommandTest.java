@@ -50,9 +50,7 @@ class GroupsCommandTest {
     }
 
     private static Result weir(byte[] stdin, String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", bootstrap));
-        all.addAll(List.of(args));
-        return Cli.run(stdin, all.toArray(String[]::new));
+        return Cli.against(bootstrap, stdin, args);
     }
 
     private static Result weir(String... args) {
@@ -60,8 +58,7 @@ class GroupsCommandTest {
     }
 
     private static Result ok(Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        return r;
+        return Cli.ok(r);
     }
 
     private static Result userError(Result r) {
