@@ -17,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.common.Time;
@@ -53,6 +54,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private Request inFlight;
     private boolean closing;
     private boolean peerClosed;
+    private boolean inputClosed;
     private boolean waitingForSpace;
 
     ConnectionHandler(String listenerName, long connectionIndex, RequestParser parser, RequestChannel requestChannel,
@@ -122,7 +124,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
-        if (event instanceof IdleStateEvent && inFlight == null) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            // The client closed its side after its last request: handle what it sent (frames
+            // already decoded wait in pending), then close (maybeResumeReading).
+            inputClosed = true;
+            maybeResumeReading();
+        } else if (event instanceof IdleStateEvent && inFlight == null) {
             LOG.debug("Closing idle connection {}", id());
             close();
         } else {
@@ -218,6 +225,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void maybeResumeReading() {
+        if (inputClosed && !closing && inFlight == null && pending.isEmpty()) {
+            close(); // everything the client sent before closing is answered
+            return;
+        }
         if (closing || inFlight != null || !pending.isEmpty() || !channel.isActive() || !readGate.isPaused()) {
             return;
         }

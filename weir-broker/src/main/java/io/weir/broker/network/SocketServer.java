@@ -97,6 +97,9 @@ public final class SocketServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, LISTEN_BACKLOG)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // A client's close must not discard requests it sent before closing that are still
+            // unread (reading pauses while a request is in the broker): see ConnectionHandler.
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
             .childHandler(new ConnectionInitializer(endpoint.listenerName(), config, parser, requestChannel, time,
