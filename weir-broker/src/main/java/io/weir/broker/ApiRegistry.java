@@ -5,6 +5,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import io.weir.broker.api.BrokerContext;
 import io.weir.broker.api.ClusterApis;
 import io.weir.broker.api.ConfigApis;
+import io.weir.broker.api.ControllerApis;
 import io.weir.broker.api.FetchApi;
 import io.weir.broker.api.FindCoordinatorApi;
 import io.weir.broker.api.GroupApis;
@@ -30,6 +31,7 @@ final class ApiRegistry {
         PartitionApis partitions = new PartitionApis(ctx);
         ClusterApis cluster = new ClusterApis(ctx);
         GroupApis groups = new GroupApis(ctx.groups().coordinator());
+        ControllerApis controller = new ControllerApis(ctx);
         return new KafkaApis()
             .register(ApiKeys.METADATA, 0, 13, new MetadataApi(ctx))
             .register(ApiKeys.PRODUCE, 3, 13, new ProduceApi(ctx))
@@ -60,6 +62,9 @@ final class ApiRegistry {
             .register(ApiKeys.LIST_GROUPS, 0, 5, groups::listGroups)
             .register(ApiKeys.DELETE_GROUPS, 0, 2, groups::deleteGroups)
             .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 1, 1, groups::consumerGroupHeartbeat)
-            .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, groups::consumerGroupDescribe);
+            .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, groups::consumerGroupDescribe)
+            .register(ApiKeys.ELECT_LEADERS, 0, 2, controller::electLeaders)
+            .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 0, controller::alterPartitionReassignments)
+            .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, controller::listPartitionReassignments);
     }
 }

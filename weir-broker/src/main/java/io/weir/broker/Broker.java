@@ -8,16 +8,23 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.weir.broker.api.BrokerContext;
 import io.weir.broker.api.KafkaApis;
+import io.weir.broker.control.ControlPlane;
+import io.weir.broker.control.ControlPlaneClient;
+import io.weir.broker.control.ControlPlaneServer;
+import io.weir.broker.control.ControlledShutdownRequest;
 import io.weir.broker.metrics.BrokerMetrics;
 import io.weir.broker.network.Endpoint;
 import io.weir.broker.network.RequestChannel;
 import io.weir.broker.network.RequestHandlerPool;
 import io.weir.broker.network.SocketServer;
+import io.weir.cluster.controller.ControllerDriver;
+import io.weir.cluster.controller.ControllerResponse;
 import io.weir.cluster.zk.BrokerRegistration;
 import io.weir.cluster.zk.EmbeddedZooKeeper;
 import io.weir.cluster.zk.EndpointInfo;
@@ -49,6 +56,7 @@ public final class Broker implements AutoCloseable {
     private RequestChannel requestChannel;
     private SocketServer socketServer;
     private RequestHandlerPool handlerPool;
+    private ControlPlaneServer controlPlane;
     private String clusterId;
     private boolean started;
     private boolean shutDown;
@@ -75,9 +83,10 @@ public final class Broker implements AutoCloseable {
             logManager = BrokerComponents.startLogManager(config, zk, scheduler, time);
             components = BrokerComponents.create(config, clusterId, zk, logManager, metrics.topicStats(), scheduler,
                 time);
+            startControlPlane(components.context());
             startNetwork(components.context());
             startMetrics(components.context());
-            registerAndLoad(components.context());
+            registerAndJoin(components.context());
             LOG.info("Weir broker {} started on {} (cluster {})", config.brokerId(), bootstrapServers(), clusterId);
             metrics.markReady();
         } catch (RuntimeException e) {
@@ -118,34 +127,114 @@ public final class Broker implements AutoCloseable {
     private void startMetrics(BrokerContext ctx) {
         metrics.bind(ctx.replicaManager(), ctx.metadataCache(), config.brokerId(), requestChannel::size);
         metrics.bindGroups(ctx.groups().coordinator(), ctx.replicaManager());
+        metrics.bindController(ctx.controller());
         metrics.startServer(config.listeners().get(0).host(), config.metricsPort());
     }
 
-    private void registerAndLoad(BrokerContext ctx) {
+    /** The controller's channel to this broker: a port of its own on the first listener's host. */
+    private void startControlPlane(BrokerContext ctx) {
+        controlPlane = new ControlPlaneServer(controlPlaneHost(),
+            config.getInt(ClusterConfigs.CONTROL_PLANE_PORT),
+            new BrokerControlHandler(ctx.metadataLoader(), ctx.controller()),
+            config.getInt(BrokerConfig.SOCKET_REQUEST_MAX_BYTES));
+        controlPlane.startup();
+    }
+
+    private String controlPlaneHost() {
+        String host = config.listeners().get(0).host();
+        return "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+    }
+
+    /**
+     * Registers in /brokers/ids, joins the controller election and waits (bounded) for the
+     * controller's first metadata, so a broker that says it started knows the cluster.
+     */
+    private void registerAndJoin(BrokerContext ctx) {
         List<EndpointInfo> endpoints = new ArrayList<>();
         for (Endpoint e : config.advertisedListeners()) {
             int port = e.port() == 0 ? socketServer.boundPort(e.listenerName()) : e.port();
             String host = "0.0.0.0".equals(e.host()) ? "127.0.0.1" : e.host();
             endpoints.add(new EndpointInfo(e.listenerName(), "PLAINTEXT", host, port));
         }
-        zk.registerBroker(new BrokerRegistration(config.brokerId(), endpoints, config.rack()));
-        ctx.metadataCache().setControllerId(config.brokerId());
-        ctx.metadataLoader().loadAll();
-        watches.add(zk.watchBrokers(new ZkWatchers.Brokers(ctx.metadataLoader())));
-        watches.add(zk.watchTopics(new ZkWatchers.Topics(ctx.metadataLoader())));
+        endpoints.add(ControlPlane.endpoint(controlPlaneHost(), controlPlane.boundPort()));
         watches.add(zk.watchTopicConfigs(new ZkWatchers.Configs(ctx.metadataLoader())));
+        zk.registerBroker(new BrokerRegistration(config.brokerId(), endpoints, config.rack()));
+        ctx.controller().setControllerChangeListener(ctx.metadataCache()::setControllerId);
+        ctx.replicaManager().startup();
+        ctx.controller().startup();
+        int id = config.brokerId();
+        long timeoutMs = Math.max(30_000L, 3L * config.zkSessionTimeoutMs());
+        if (!ctx.metadataCache().await(s -> s.brokers().containsKey(id), timeoutMs).join()) {
+            LOG.warn("No metadata from a controller after {} ms; serving what this broker knows", timeoutMs);
+        }
     }
 
-    /** Stops everything started, in reverse order; safe to call more than once. */
-    public synchronized void shutdown() {
+    /**
+     * Kafka's controlled shutdown: asks the controller to move this broker's leaderships away and
+     * waits until none is left (or retries run out), so producers see no errors.
+     */
+    private void controlledShutdown() {
+        BrokerContext ctx = components.context();
+        int id = config.brokerId();
+        if (ctx.metadataCache().aliveBrokers().stream().noneMatch(b -> b.id() != id)) {
+            return;
+        }
+        int retries = config.getInt(ClusterConfigs.CONTROLLED_SHUTDOWN_MAX_RETRIES);
+        long backoffMs = config.getLong(ClusterConfigs.CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS);
+        int timeoutMs = config.getInt(ClusterConfigs.CONTROLLER_SOCKET_TIMEOUT_MS);
+        for (int attempt = 0; attempt <= retries; attempt++) {
+            int controllerId = ctx.controller().activeControllerId();
+            Optional<EndpointInfo> endpoint = ctx.metadataCache().snapshot().brokers().values().stream()
+                .filter(b -> b.id() == controllerId).findFirst().flatMap(b -> ControlPlane.find(b.endpoints()));
+            try {
+                if (endpoint.isPresent()) {
+                    ControllerResponse.ControlledShutdownResponse r = ControlPlaneClient.controlledShutdown(
+                        endpoint.get(), new ControlledShutdownRequest(id, zk.brokerEpoch(id)), timeoutMs);
+                    if (r.error() == Errors.NONE && r.partitionsRemaining().isEmpty()) {
+                        LOG.info("Controlled shutdown succeeded");
+                        return;
+                    }
+                    LOG.info("Controlled shutdown: {} (partitions still led here: {})", r.error(),
+                        r.partitionsRemaining());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Controlled shutdown attempt failed: {}", e.getMessage());
+            }
+            if (attempt < retries) {
+                time.sleep(backoffMs);
+            }
+        }
+        LOG.warn("Controlled shutdown did not move every leadership; shutting down anyway");
+    }
+
+    /**
+     * Stops everything started, in reverse order, after a controlled shutdown when
+     * {@code controlled.shutdown.enable}; safe to call more than once.
+     */
+    public void shutdown() {
+        shutdown(config.getBoolean(ClusterConfigs.CONTROLLED_SHUTDOWN_ENABLE));
+    }
+
+    /**
+     * Stops everything started; {@code controlled} first asks the controller to move this
+     * broker's leaderships away (false: the cluster sees this broker vanish, as after a crash).
+     */
+    public synchronized void shutdown(boolean controlled) {
         if (shutDown) {
             return;
         }
         shutDown = true;
         LOG.info("Weir broker {} shutting down", config.brokerId());
+        if (controlled && components != null && controlPlane != null) {
+            controlledShutdown();
+        }
         closeQuietly(metrics);
         closeQuietly(socketServer);
         closeQuietly(handlerPool);
+        if (components != null) {
+            closeQuietly(components.context().controller()::shutdown);
+        }
+        closeQuietly(controlPlane);
         watches.forEach(Broker::closeQuietly);
         if (components != null) {
             closeQuietly(components);
@@ -192,6 +281,11 @@ public final class Broker implements AutoCloseable {
     /** The broker's meters and the /metrics endpoint. */
     public BrokerMetrics metrics() {
         return metrics;
+    }
+
+    /** This broker's controller driver (active or not). */
+    public ControllerDriver controller() {
+        return components.context().controller();
     }
 
     /** The broker's parts, for tests and tools in the same process. */

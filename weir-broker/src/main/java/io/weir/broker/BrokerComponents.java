@@ -1,9 +1,12 @@
 package io.weir.broker;
 
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 
 import io.weir.broker.admin.TopicAdmin;
 import io.weir.broker.api.BrokerContext;
+import io.weir.broker.control.BrokerControllerChannel;
 import io.weir.broker.group.GroupCoordinatorAdapter;
 import io.weir.broker.group.OffsetsTopic;
 import io.weir.broker.metrics.BrokerTopicStats;
@@ -12,9 +15,11 @@ import io.weir.broker.purgatory.SystemTimer;
 import io.weir.broker.server.DelayedFetch;
 import io.weir.broker.server.DelayedProduce;
 import io.weir.broker.server.FetchSessionCache;
+import io.weir.broker.server.IsrWriter;
 import io.weir.broker.server.MetadataCache;
 import io.weir.broker.server.MetadataLoader;
 import io.weir.broker.server.ReplicaManager;
+import io.weir.cluster.controller.ControllerDriver;
 import io.weir.cluster.zk.ProducerIdManager;
 import io.weir.cluster.zk.ZkStore;
 import io.weir.common.Scheduler;
@@ -75,9 +80,11 @@ final class BrokerComponents implements AutoCloseable {
         DelayedOperationPurgatory<DelayedFetch> fetchPurgatory = new DelayedOperationPurgatory<>("Fetch", timer);
         MetadataCache cache = new MetadataCache();
         ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, cleaner, producePurgatory,
-            fetchPurgatory, topicStats);
-        MetadataLoader loader = new MetadataLoader(config.brokerId(), zk, cache, replicaManager, logManager,
-            config.topicDefaults());
+            fetchPurgatory, topicStats, ClusterConfigs.replicaConfig(config), isrWriter(zk), scheduler, time);
+        MetadataLoader loader = new MetadataLoader(zk, cache, replicaManager, logManager, config.topicDefaults());
+        ControllerDriver controller = new ControllerDriver(zk, config.brokerId(),
+            ClusterConfigs.controllerDriverConfig(config),
+            new BrokerControllerChannel(config.getInt(ClusterConfigs.CONTROLLER_SOCKET_TIMEOUT_MS), time), time);
         TopicAdmin topicAdmin = new TopicAdmin(zk, cache, config);
         GroupCoordinatorConfig groupConfig = GroupCoordinatorConfig.fromProperties(config.givenSettings());
         GroupCoordinatorAdapter groups = new GroupCoordinatorAdapter(groupConfig, replicaManager, scheduler, time);
@@ -85,8 +92,22 @@ final class BrokerComponents implements AutoCloseable {
         BrokerContext ctx = new BrokerContext(config, clusterId, time, zk, cache, loader, replicaManager,
             logManager, topicAdmin, new ProducerIdManager(zk, config.brokerId()),
             new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(), time), groups,
-            new OffsetsTopic(topicAdmin, cache, loader, groupConfig));
+            new OffsetsTopic(topicAdmin, cache, groupConfig), controller);
         return new BrokerComponents(ctx, timer, cleaner);
+    }
+
+    /**
+     * A leader's ISR change: a conditional write of the partition state, then a notification the
+     * controller watches (Kafka's {@code /isr_change_notification}).
+     */
+    private static IsrWriter isrWriter(ZkStore zk) {
+        return (tp, state, expectedZkVersion) -> {
+            OptionalInt version = zk.updatePartitionState(tp, state, expectedZkVersion);
+            if (version.isPresent()) {
+                zk.createIsrChangeNotification(Set.of(tp));
+            }
+            return version;
+        };
     }
 
     BrokerContext context() {

@@ -14,6 +14,7 @@ import io.weir.cli.cluster.ClusterCommand;
 import io.weir.cli.completion.CompletionCommand;
 import io.weir.cli.configs.ConfigsCommand;
 import io.weir.cli.consume.ConsumeCommand;
+import io.weir.cli.devcluster.DevClusterCommand;
 import io.weir.cli.groups.GroupsCommand;
 import io.weir.cli.produce.ProduceCommand;
 import io.weir.cli.topics.TopicsCommand;
@@ -37,9 +38,9 @@ import picocli.CommandLine.Spec;
     description = "Weir: a distributed commit log that speaks the Apache Kafka protocol.",
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
-    subcommands = {ServerCommand.class, ZooKeeperCommand.class, TopicsCommand.class, ProduceCommand.class,
-        ConsumeCommand.class, GroupsCommand.class, ClusterCommand.class, ConfigsCommand.class, CompletionCommand.class,
-        CommandLine.HelpCommand.class},
+    subcommands = {ServerCommand.class, ZooKeeperCommand.class, DevClusterCommand.class, TopicsCommand.class,
+        ProduceCommand.class, ConsumeCommand.class, GroupsCommand.class, ClusterCommand.class, ConfigsCommand.class,
+        CompletionCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done",

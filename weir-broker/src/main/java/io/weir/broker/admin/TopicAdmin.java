@@ -1,7 +1,6 @@
 package io.weir.broker.admin;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,15 +24,15 @@ import io.weir.broker.BrokerConfig;
 import io.weir.broker.server.MetadataCache;
 import io.weir.cluster.controller.ReplicaAssignor;
 import io.weir.cluster.zk.BrokerRegistration;
-import io.weir.cluster.zk.LeaderAndIsr;
 import io.weir.cluster.zk.TopicAssignment;
 import io.weir.cluster.zk.ZkStore;
 import io.weir.storage.LogConfig;
 
 /**
  * Creates, grows and deletes topics and changes their configs in ZooKeeper, with Kafka's
- * validation and error codes. Until the controller exists, the broker that writes a topic also
- * writes each partition's initial state (leader = first replica, epoch 0, ISR = all replicas).
+ * validation and error codes. It writes only the topic, config and deletion znodes; the controller
+ * sees them, creates the partition states, elects leaders and tells the brokers (which is what
+ * {@code TopicApis} waits for before it answers).
  *
  * <p>Thread-safe: ZooKeeper's conditional writes arbitrate between concurrent callers.
  */
@@ -92,7 +91,6 @@ public final class TopicAdmin {
         } catch (TopicExistsException e) {
             return failed(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + request.name() + "' already exists.");
         }
-        zk.createPartitionStates(request.name(), initialStates(assignment));
         LOG.info("Created topic {} with {} partitions, replication factor {}, id {}", request.name(), partitions,
             rf, topicId);
         return new Created(ApiError.NONE, topicId, partitions, rf, assignment);
@@ -153,12 +151,6 @@ public final class TopicAdmin {
         return result;
     }
 
-    private static Map<Integer, LeaderAndIsr> initialStates(Map<Integer, List<Integer>> assignment) {
-        Map<Integer, LeaderAndIsr> states = new HashMap<>();
-        assignment.forEach((p, replicas) -> states.put(p, new LeaderAndIsr(replicas.get(0), 0, replicas, 0, 0)));
-        return states;
-    }
-
     /** INVALID_CONFIG for an unknown topic config name or a bad value. */
     public ApiError validateConfigs(Map<String, String> configs) {
         Set<String> known = LogConfig.configNames();
@@ -182,6 +174,10 @@ public final class TopicAdmin {
             return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topic + "' does not exist.");
         }
         TopicAssignment current = existing.get();
+        if (!current.addingReplicas().isEmpty() || !current.removingReplicas().isEmpty()) {
+            return new ApiError(Errors.REASSIGNMENT_IN_PROGRESS, "A partition reassignment is in progress for the "
+                + "topic '" + topic + "'.");
+        }
         int oldCount = current.partitions().size();
         if (newCount < oldCount) {
             return new ApiError(Errors.INVALID_PARTITIONS, "Topic currently has " + oldCount
@@ -202,7 +198,6 @@ public final class TopicAdmin {
         Map<Integer, List<Integer>> all = new LinkedHashMap<>(current.partitions());
         all.putAll(added);
         zk.setTopicAssignment(new TopicAssignment(topic, current.topicId(), all, current.zkVersion()));
-        zk.createPartitionStates(topic, initialStates(added));
         LOG.info("Topic {} grew from {} to {} partitions", topic, oldCount, newCount);
         return ApiError.NONE;
     }
@@ -231,7 +226,10 @@ public final class TopicAdmin {
         return place(newCount - oldCount, rf, oldCount);
     }
 
-    /** Deletes a topic from ZooKeeper; brokers drop its partitions when they see it gone. */
+    /**
+     * Queues a topic for deletion ({@code /admin/delete_topics/<t>}); the controller stops and
+     * deletes its replicas, then removes its znodes.
+     */
     public ApiError deleteTopic(String topic) {
         if (!config.deleteTopicEnable()) {
             return new ApiError(Errors.TOPIC_DELETION_DISABLED, "Topic deletion is disabled.");
@@ -239,8 +237,8 @@ public final class TopicAdmin {
         if (zk.getTopic(topic).isEmpty()) {
             return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topic + "' does not exist.");
         }
-        zk.deleteTopic(topic);
-        LOG.info("Deleted topic {}", topic);
+        zk.markTopicForDeletion(topic);
+        LOG.info("Topic {} marked for deletion", topic);
         return ApiError.NONE;
     }
 

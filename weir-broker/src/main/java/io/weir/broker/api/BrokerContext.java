@@ -8,6 +8,7 @@ import io.weir.broker.server.FetchSessionCache;
 import io.weir.broker.server.MetadataCache;
 import io.weir.broker.server.MetadataLoader;
 import io.weir.broker.server.ReplicaManager;
+import io.weir.cluster.controller.ControllerDriver;
 import io.weir.cluster.zk.ProducerIdManager;
 import io.weir.cluster.zk.ZkStore;
 import io.weir.common.Time;
@@ -18,7 +19,8 @@ public record BrokerContext(BrokerConfig config, String clusterId, Time time, Zk
                             MetadataCache metadataCache, MetadataLoader metadataLoader,
                             ReplicaManager replicaManager, LogManager logManager, TopicAdmin topicAdmin,
                             ProducerIdManager producerIdManager, FetchSessionCache fetchSessionCache,
-                            GroupCoordinatorAdapter groups, OffsetsTopic offsetsTopic) {
+                            GroupCoordinatorAdapter groups, OffsetsTopic offsetsTopic,
+                            ControllerDriver controller) {
 
     public int brokerId() {
         return config.brokerId();

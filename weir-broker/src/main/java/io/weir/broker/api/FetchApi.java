@@ -24,7 +24,9 @@ import io.weir.broker.server.ReplicaManager.FetchPosition;
 /**
  * Fetch for consumers and followers: sessionless and incremental fetch sessions (KIP-227),
  * topics by name (v4-12) or id (v13+), long-poll through the ReplicaManager, and record bytes
- * handed to the network layer as file slices (zero-copy).
+ * handed to the network layer as file slices (zero-copy). A follower's fetch (replica id >= 0)
+ * reads up to the leader's LEO and records the follower's position, which moves the HW and may
+ * grow the ISR; the answer carries the HW after that.
  *
  * <p>Stateless apart from the session cache; runs on handler threads.
  */
@@ -92,7 +94,7 @@ public final class FetchApi implements ApiHandler {
             results.forEach((tip, r) -> {
                 boolean news = session == null || recordNews(session, tip, r);
                 if (!incremental || news) {
-                    data.put(tip, partitionData(tip.partition(), r));
+                    data.put(tip, withCurrentLeader(request, tip, partitionData(tip.partition(), r)));
                 }
             });
             request.sendResponse(FetchResponse.of(Errors.NONE, 0, sessionId, data, List.of()));
@@ -122,6 +124,24 @@ public final class FetchApi implements ApiHandler {
             .setLastStableOffset(r.lastStableOffset())
             .setLogStartOffset(r.logStartOffset())
             .setRecords(r.records());
+    }
+
+    /**
+     * KIP-951: a client told NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH also learns the leader
+     * and epoch this broker knows (v12+), so it need not wait for a metadata refresh.
+     */
+    private FetchResponseData.PartitionData withCurrentLeader(Request request, TopicIdPartition tip,
+                                                              FetchResponseData.PartitionData pd) {
+        Errors error = Errors.forCode(pd.errorCode());
+        if (request.apiVersion() < 12
+                || (error != Errors.NOT_LEADER_OR_FOLLOWER && error != Errors.FENCED_LEADER_EPOCH)) {
+            return pd;
+        }
+        ctx.replicaManager().partition(tip.topicPartition())
+            .filter(p -> p.leaderId() >= 0 && p.leaderEpoch() >= 0)
+            .ifPresent(p -> pd.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch()
+                .setLeaderId(p.leaderId()).setLeaderEpoch(p.leaderEpoch())));
+        return pd;
     }
 
     private static FetchResponseData.PartitionData errorData(int partition, Errors error) {

@@ -22,7 +22,9 @@ import io.weir.storage.Log;
 
 /**
  * ListOffsets: earliest, latest (the high watermark for consumers), max timestamp, and the
- * first offset at or after a timestamp, from the partition leader.
+ * first offset at or after a timestamp, from the partition leader. While a new leader's high
+ * watermark is below the start of its epoch, consumers get OFFSET_NOT_AVAILABLE for "latest" and
+ * for timestamp lookups that find nothing below the HW (Kafka's rule).
  *
  * <p>Stateless; runs on handler threads.
  */
@@ -65,19 +67,30 @@ public final class ListOffsetsApi implements ApiHandler {
         Partition partition = leader.partition();
         Log log = partition.log();
         long hw = log.highWatermark();
+        // Kafka's rule for a new leader: until its HW reaches where its epoch started, the HW may be
+        // below records an earlier leader acknowledged, so consumers must not take it as "latest".
+        long epochStart = partition.leaderEpochStartOffset();
+        boolean hwNotSafe = fromConsumer && epochStart > hw;
         try {
             if (p.timestamp() == ListOffsetsRequest.LATEST_TIMESTAMP) {
+                if (hwNotSafe) {
+                    return r.setErrorCode(Errors.OFFSET_NOT_AVAILABLE.code());
+                }
                 long offset = fromConsumer ? hw : log.logEndOffset();
                 return r.setErrorCode(Errors.NONE.code()).setOffset(offset).setLeaderEpoch(partition.leaderEpoch());
             }
             Optional<TimestampAndOffset> found = log.fetchOffsetByTimestamp(p.timestamp());
-            r.setErrorCode(Errors.NONE.code());
-            if (found.isEmpty() || (fromConsumer && found.get().offset >= hw
-                    && p.timestamp() != ListOffsetsRequest.EARLIEST_TIMESTAMP)) {
-                return r;
+            boolean earliest = p.timestamp() == ListOffsetsRequest.EARLIEST_TIMESTAMP
+                || p.timestamp() == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP;
+            if (!earliest && fromConsumer && found.isPresent() && found.get().offset >= hw) {
+                found = Optional.empty();
+            }
+            if (found.isEmpty()) {
+                // Nothing below the HW matched: that may only be because the new leader's HW lags.
+                return r.setErrorCode((hwNotSafe && !earliest ? Errors.OFFSET_NOT_AVAILABLE : Errors.NONE).code());
             }
             TimestampAndOffset t = found.get();
-            return r.setTimestamp(t.timestamp).setOffset(t.offset)
+            return r.setErrorCode(Errors.NONE.code()).setTimestamp(t.timestamp).setOffset(t.offset)
                 .setLeaderEpoch(t.leaderEpoch.orElse(-1));
         } catch (KafkaStorageException e) {
             return r.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());

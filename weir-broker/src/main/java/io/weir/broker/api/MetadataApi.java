@@ -92,10 +92,9 @@ public final class MetadataApi implements ApiHandler {
         if (error != Errors.NONE && error != Errors.TOPIC_ALREADY_EXISTS) {
             return unknown.setErrorCode(error.code());
         }
-        ctx.metadataLoader().refreshTopic(name);
-        return ctx.metadataCache().topic(name)
-            .map(t -> topicMetadata(t))
-            .orElse(new MetadataResponseTopic().setName(name).setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()));
+        // As in Kafka: the controller elects the new topic's leaders; the client retries meanwhile.
+        return new MetadataResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
+            .setErrorCode(Errors.LEADER_NOT_AVAILABLE.code());
     }
 
     private MetadataResponseTopic topicMetadata(MetadataCache.TopicInfo t) {

@@ -33,7 +33,6 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import io.weir.broker.network.Request;
 import io.weir.broker.server.Partition;
 import io.weir.broker.server.ReplicaManager;
-import io.weir.storage.epoch.OffsetAndEpoch;
 import io.weir.storage.state.ProducerStateEntry;
 
 /**
@@ -119,15 +118,12 @@ public final class PartitionApis {
         request.sendResponse(new OffsetsForLeaderEpochResponse(data));
     }
 
+    /** Kafka answers only on the leader, after checking the leader epoch the asker believes current. */
     private EpochEndOffset endOffset(TopicPartition tp, OffsetForLeaderPartition p) {
-        EpochEndOffset r = new EpochEndOffset().setPartition(tp.partition()).setLeaderEpoch(-1).setEndOffset(-1);
-        ReplicaManager.LeaderLookup leader = ctx.replicaManager().leaderFor(tp, p.currentLeaderEpoch());
-        if (!leader.found()) {
-            return r.setErrorCode(leader.error().code());
-        }
-        OffsetAndEpoch end = leader.partition().log().endOffsetForEpoch(p.leaderEpoch())
-            .orElse(new OffsetAndEpoch(-1L, -1));
-        return r.setErrorCode(Errors.NONE.code()).setLeaderEpoch(end.leaderEpoch()).setEndOffset(end.offset());
+        ReplicaManager.EpochEndOffsetResult r = ctx.replicaManager()
+            .lastOffsetForLeaderEpoch(tp, p.currentLeaderEpoch(), p.leaderEpoch());
+        return new EpochEndOffset().setPartition(tp.partition()).setErrorCode(r.error().code())
+            .setLeaderEpoch(r.leaderEpoch()).setEndOffset(r.endOffset());
     }
 
     public void describeProducers(Request request) {

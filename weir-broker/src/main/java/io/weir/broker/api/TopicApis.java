@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.internals.Topic;
@@ -30,13 +32,16 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
 import io.weir.broker.admin.TopicAdmin;
 import io.weir.broker.network.Request;
+import io.weir.broker.server.MetadataCache;
 import io.weir.storage.LogConfig;
 
 /**
  * CreateTopics (validateOnly, configs, replica assignment), DeleteTopics (by name or id) and
- * CreatePartitions.
+ * CreatePartitions. Like Kafka, each answers once the controller's metadata for the change has
+ * reached this broker (leaders elected, or the topic gone), or with REQUEST_TIMED_OUT after the
+ * request's timeout; the handler thread does not wait.
  *
- * <p>Stateless; runs on handler threads.
+ * <p>Stateless; runs on handler threads, answers on whichever thread applies the metadata.
  */
 public final class TopicApis {
 
@@ -51,6 +56,7 @@ public final class TopicApis {
         CreateTopicsResponseData data = new CreateTopicsResponseData();
         Map<String, Integer> seen = new HashMap<>();
         req.data().topics().forEach(t -> seen.merge(t.name(), 1, Integer::sum));
+        List<CompletableFuture<Boolean>> waits = new ArrayList<>();
         for (CreatableTopic t : req.data().topics()) {
             if (seen.get(t.name()) > 1) {
                 data.topics().add(new CreatableTopicResult().setName(t.name())
@@ -58,9 +64,30 @@ public final class TopicApis {
                     .setErrorMessage("Create topics request from client contains a duplicate topic: " + t.name()));
                 continue;
             }
-            data.topics().add(createTopic(t, req.data().validateOnly()));
+            CreatableTopicResult result = createTopic(t, req.data().validateOnly());
+            data.topics().add(result);
+            if (result.errorCode() == Errors.NONE.code() && !req.data().validateOnly()) {
+                waits.add(awaitOrTimeOut(MetadataCache.topicReady(t.name(), result.numPartitions()),
+                    req.data().timeoutMs(), () -> result.setErrorCode(Errors.REQUEST_TIMED_OUT.code())
+                        .setErrorMessage("Timed out waiting for the topic's leaders.")));
+            }
         }
-        request.sendResponse(new CreateTopicsResponse(data));
+        whenAll(waits, () -> request.sendResponse(new CreateTopicsResponse(data)));
+    }
+
+    /** Waits for the metadata to satisfy {@code condition}; on timeout runs {@code onTimeout}. */
+    private CompletableFuture<Boolean> awaitOrTimeOut(Predicate<MetadataCache.Snapshot> condition, int timeoutMs,
+                                                      Runnable onTimeout) {
+        return ctx.metadataCache().await(condition, Math.max(0, timeoutMs)).thenApply(ready -> {
+            if (!ready) {
+                onTimeout.run();
+            }
+            return ready;
+        });
+    }
+
+    private static void whenAll(List<CompletableFuture<Boolean>> waits, Runnable then) {
+        CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0])).whenComplete((r, e) -> then.run());
     }
 
     private CreatableTopicResult createTopic(CreatableTopic t, boolean validateOnly) {
@@ -76,9 +103,6 @@ public final class TopicApis {
         if (created.error().isFailure()) {
             return result.setNumPartitions(-1).setReplicationFactor((short) -1);
         }
-        if (!validateOnly) {
-            ctx.metadataLoader().refreshTopic(t.name());
-        }
         result.setTopicId(created.topicId()).setNumPartitions(created.numPartitions())
             .setReplicationFactor(created.replicationFactor());
         LogConfig effective = LogConfig.fromProps(ctx.config().topicDefaults(), configs);
@@ -93,10 +117,16 @@ public final class TopicApis {
     public void deleteTopics(Request request) {
         DeleteTopicsRequest req = request.body(DeleteTopicsRequest.class);
         DeleteTopicsResponseData data = new DeleteTopicsResponseData();
+        List<CompletableFuture<Boolean>> waits = new ArrayList<>();
         for (DeleteTopicState state : req.topics()) {
-            data.responses().add(deleteTopic(state));
+            DeletableTopicResult result = deleteTopic(state);
+            data.responses().add(result);
+            if (result.errorCode() == Errors.NONE.code()) {
+                waits.add(awaitOrTimeOut(MetadataCache.topicGone(result.name()), req.data().timeoutMs(),
+                    () -> result.setErrorCode(Errors.REQUEST_TIMED_OUT.code())));
+            }
         }
-        request.sendResponse(new DeleteTopicsResponse(data));
+        whenAll(waits, () -> request.sendResponse(new DeleteTopicsResponse(data)));
     }
 
     private DeletableTopicResult deleteTopic(DeleteTopicState state) {
@@ -116,26 +146,26 @@ public final class TopicApis {
         }
         result.setTopicId(ctx.metadataCache().topicId(name));
         ApiError error = ctx.topicAdmin().deleteTopic(name);
-        if (error.isSuccess()) {
-            ctx.metadataLoader().refreshTopic(name);
-        }
         return result.setErrorCode(error.error().code()).setErrorMessage(error.message());
     }
 
     public void createPartitions(Request request) {
         CreatePartitionsRequest req = request.body(CreatePartitionsRequest.class);
         CreatePartitionsResponseData data = new CreatePartitionsResponseData();
+        List<CompletableFuture<Boolean>> waits = new ArrayList<>();
         for (CreatePartitionsTopic t : req.data().topics()) {
             List<List<Integer>> manual = t.assignments() == null ? null
                 : t.assignments().stream().map(a -> (List<Integer>) new ArrayList<>(a.brokerIds())).toList();
             ApiError error = ctx.topicAdmin().createPartitions(t.name(), t.count(), manual,
                 req.data().validateOnly());
+            CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(t.name())
+                .setErrorCode(error.error().code()).setErrorMessage(error.message());
+            data.results().add(result);
             if (error.isSuccess() && !req.data().validateOnly()) {
-                ctx.metadataLoader().refreshTopic(t.name());
+                waits.add(awaitOrTimeOut(MetadataCache.topicReady(t.name(), t.count()), req.data().timeoutMs(),
+                    () -> result.setErrorCode(Errors.REQUEST_TIMED_OUT.code())));
             }
-            data.results().add(new CreatePartitionsTopicResult().setName(t.name())
-                .setErrorCode(error.error().code()).setErrorMessage(error.message()));
         }
-        request.sendResponse(new CreatePartitionsResponse(data));
+        whenAll(waits, () -> request.sendResponse(new CreatePartitionsResponse(data)));
     }
 }

@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import io.weir.broker.admin.TopicAdmin;
 import io.weir.broker.server.MetadataCache;
-import io.weir.broker.server.MetadataLoader;
 import io.weir.coordinator.group.GroupCoordinatorConfig;
 
 /**
@@ -25,14 +24,11 @@ public final class OffsetsTopic {
 
     private final TopicAdmin topicAdmin;
     private final MetadataCache metadataCache;
-    private final MetadataLoader metadataLoader;
     private final GroupCoordinatorConfig config;
 
-    public OffsetsTopic(TopicAdmin topicAdmin, MetadataCache metadataCache, MetadataLoader metadataLoader,
-                        GroupCoordinatorConfig config) {
+    public OffsetsTopic(TopicAdmin topicAdmin, MetadataCache metadataCache, GroupCoordinatorConfig config) {
         this.topicAdmin = topicAdmin;
         this.metadataCache = metadataCache;
-        this.metadataLoader = metadataLoader;
         this.config = config;
     }
 
@@ -55,7 +51,7 @@ public final class OffsetsTopic {
             LOG.error("Cannot create {}: {}", Topic.GROUP_METADATA_TOPIC_NAME, created.error().messageWithFallback());
             return false;
         }
-        metadataLoader.refreshTopic(Topic.GROUP_METADATA_TOPIC_NAME);
+        // The controller elects its leaders; until they reach this broker, clients hear COORDINATOR_NOT_AVAILABLE.
         return metadataCache.topic(Topic.GROUP_METADATA_TOPIC_NAME).isPresent();
     }
 }

@@ -1,7 +1,10 @@
 package io.weir.broker.metrics;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -10,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weir.broker.server.MetadataCache;
 import io.weir.broker.server.ReplicaManager;
+import io.weir.cluster.controller.ControllerDriver;
 import io.weir.coordinator.group.GroupCoordinator;
 import io.weir.common.Time;
 
@@ -77,6 +81,27 @@ public final class BrokerMetrics implements AutoCloseable {
         }
         partitionMetrics = new PartitionMetrics(registry, replicaManager::allPartitions, metadataCache, brokerId);
         requestMetrics.bindRequestQueue(requestQueueSize);
+        PartitionMetrics isr = partitionMetrics;
+        replicaManager.setIsrChangeListener((partition, expanded) -> {
+            if (expanded) {
+                isr.onIsrExpand();
+            } else {
+                isr.onIsrShrink();
+            }
+        });
+    }
+
+    /**
+     * The controller's gauges and its event queue time (Kafka's {@code EventQueueTimeMs}): how long
+     * events wait before the controller thread takes them.
+     */
+    public synchronized void bindController(ControllerDriver controller) {
+        Gauge.builder("weir_controller_event_queue_size", controller::eventQueueSize)
+            .description("Events waiting for the controller thread").register(registry);
+        Timer queueTime = Timer.builder("weir_controller_event_queue_time")
+            .description("Time controller events waited in the queue").publishPercentiles(0.5, 0.99)
+            .register(registry);
+        controller.setEventQueueTimeObserver(ns -> queueTime.record(ns, TimeUnit.NANOSECONDS));
     }
 
     /** Registers the consumer group gauges (groups by state, lag per group and partition). */

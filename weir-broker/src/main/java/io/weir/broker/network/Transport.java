@@ -14,9 +14,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
  * at runtime scope only (Netty's BOM); with netty-transport-classes-epoll at compile scope this
  * could call {@code Epoll.isAvailable()} directly.
  *
- * <p>Immutable.
+ * <p>Public so that the control-plane server ({@code io.weir.broker.control}) makes the same
+ * choice. Immutable.
  */
-record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannelClass) {
+public record Transport(String name, IoHandlerFactory ioHandlerFactory,
+                        Class<? extends ServerChannel> serverChannelClass) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
@@ -25,7 +27,7 @@ record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends
     }
 
     /** Epoll if available (and {@code preferEpoll}), else NIO. */
-    static Transport choose(boolean preferEpoll) {
+    public static Transport choose(boolean preferEpoll) {
         if (!preferEpoll) {
             return nio();
         }

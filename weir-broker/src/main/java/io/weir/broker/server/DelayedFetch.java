@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 
 import io.weir.broker.purgatory.DelayedOperation;
 
@@ -32,14 +33,17 @@ public final class DelayedFetch extends DelayedOperation {
         this.callback = callback;
     }
 
-    /** Complete when the readable bytes past each fetch offset add up to minBytes, or a partition moved away. */
+    /**
+     * Complete when the readable bytes past each fetch offset add up to minBytes, or a partition
+     * moved away (not leader here any more, or a new leader epoch).
+     */
     @Override
     public boolean tryComplete() {
         long accumulated = 0;
         for (Map.Entry<TopicIdPartition, ReplicaManager.FetchPosition> e : fetchInfos.entrySet()) {
             TopicPartition tp = e.getKey().topicPartition();
             Partition p = replicaManager.partition(tp).orElse(null);
-            if (p == null || (!p.isLeader() && !params.isFromFollower())) {
+            if (p == null || !p.isLeader() || p.checkLeaderEpoch(e.getValue().currentLeaderEpoch()) != Errors.NONE) {
                 return forceComplete();
             }
             long end = params.isFromFollower() ? p.log().logEndOffset() : p.highWatermark();
@@ -58,7 +62,8 @@ public final class DelayedFetch extends DelayedOperation {
 
     @Override
     public void onComplete() {
-        callback.accept(replicaManager.readFromLocalLogs(params, fetchInfos));
+        // A follower's position was recorded when its request arrived, not again here (Kafka's rule).
+        callback.accept(replicaManager.readFromLocalLogs(params, fetchInfos, false));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.weir.broker.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.TopicPartition;
@@ -11,7 +12,9 @@ import io.weir.broker.purgatory.DelayedOperation;
 
 /**
  * An acks=all produce waiting until every partition's high watermark covers its batch; on
- * timeout the uncovered partitions answer REQUEST_TIMED_OUT.
+ * timeout the uncovered partitions answer REQUEST_TIMED_OUT. A partition whose ISR shrank below
+ * {@code min.insync.replicas} while it waited answers NOT_ENOUGH_REPLICAS_AFTER_APPEND (the
+ * records are in the log), one that lost leadership NOT_LEADER_OR_FOLLOWER.
  *
  * <p>Thread-safe through {@link DelayedOperation}'s exactly-once completion.
  */
@@ -35,29 +38,26 @@ public final class DelayedProduce extends DelayedOperation {
     @Override
     public boolean tryComplete() {
         for (Map.Entry<TopicPartition, Long> e : requiredOffsets.entrySet()) {
-            if (pendingError(e.getKey(), e.getValue()) == Errors.REQUEST_TIMED_OUT) {
+            if (outcome(e.getKey(), e.getValue()).isEmpty()) {
                 return false;
             }
         }
         return forceComplete();
     }
 
-    /** NONE when the partition's HW covers the offset, REQUEST_TIMED_OUT while it does not. */
-    private Errors pendingError(TopicPartition tp, long requiredOffset) {
+    /** Empty while the partition's HW is below the offset, else the partition's answer. */
+    private Optional<Errors> outcome(TopicPartition tp, long requiredOffset) {
         Partition p = replicaManager.partition(tp).orElse(null);
         if (p == null) {
-            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            return Optional.of(Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
-        if (!p.isLeader()) {
-            return Errors.NOT_LEADER_OR_FOLLOWER;
-        }
-        return p.highWatermark() >= requiredOffset ? Errors.NONE : Errors.REQUEST_TIMED_OUT;
+        return p.checkEnoughReplicasReachOffset(requiredOffset);
     }
 
     @Override
     public void onComplete() {
         for (Map.Entry<TopicPartition, Long> e : requiredOffsets.entrySet()) {
-            Errors error = pendingError(e.getKey(), e.getValue());
+            Errors error = outcome(e.getKey(), e.getValue()).orElse(Errors.REQUEST_TIMED_OUT);
             if (error != Errors.NONE) {
                 results.put(e.getKey(), ProducePartitionResult.error(error, null));
             }

@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -51,10 +55,98 @@ public final class MetadataCache {
                            Map<Uuid, String> topicNames, int controllerId) {
     }
 
+    /** A caller waiting for the cache to satisfy a condition. */
+    private record Waiter(Predicate<Snapshot> condition, CompletableFuture<Boolean> future) {
+    }
+
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), -1);
+    private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * Completes with true once a snapshot satisfies {@code condition} (at once if this one does),
+     * or with false after {@code timeoutMs}. Kafka's CreateTopics and DeleteTopics wait this way
+     * for the controller's metadata to reach the broker that answers.
+     */
+    public CompletableFuture<Boolean> await(Predicate<Snapshot> condition, long timeoutMs) {
+        CompletableFuture<Boolean> future = new CompletableFuture<>();
+        Waiter waiter = new Waiter(condition, future);
+        waiters.add(waiter);
+        if (condition.test(snapshot)) {
+            future.complete(true);
+        }
+        future.whenComplete((r, e) -> waiters.remove(waiter));
+        return future.completeOnTimeout(false, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** True when {@code topic} exists with at least {@code partitions} partitions, each with a leader. */
+    public static Predicate<Snapshot> topicReady(String topic, int partitions) {
+        return s -> {
+            TopicInfo t = s.topics().get(topic);
+            return t != null && t.numPartitions() >= partitions
+                && t.partitions().values().stream().allMatch(p -> p.leader() >= 0);
+        };
+    }
+
+    /** True when {@code topic} is gone. */
+    public static Predicate<Snapshot> topicGone(String topic) {
+        return s -> !s.topics().containsKey(topic);
+    }
+
+    private void publish(Snapshot next) {
+        snapshot = next;
+        for (Waiter w : waiters) {
+            if (!w.future().isDone() && w.condition().test(next)) {
+                w.future().complete(true);
+            }
+        }
+    }
+
+    /**
+     * Applies a controller UpdateMetadata: the live brokers, and the given partitions (all of them
+     * when {@code full}, which replaces every topic). A partition with leader -2 belongs to a topic
+     * being deleted and leaves the cache, as in Kafka. Returns the topics that disappeared, with
+     * their partition counts.
+     */
+    public synchronized Map<String, Integer> applyUpdate(Collection<BrokerRegistration> brokers,
+                                                          Collection<TopicPartitionUpdate> partitions, boolean full) {
+        Snapshot s = snapshot;
+        Map<String, TopicInfo> topics = full ? new HashMap<>() : new HashMap<>(s.topics());
+        for (TopicPartitionUpdate u : partitions) {
+            TopicInfo old = topics.get(u.topic());
+            Map<Integer, PartitionInfo> ps = old == null || !old.topicId().equals(u.topicId())
+                ? new HashMap<>() : new HashMap<>(old.partitions());
+            if (u.info().leader() == -2) {
+                ps.remove(u.info().partition());
+            } else {
+                ps.put(u.info().partition(), u.info());
+            }
+            if (ps.isEmpty()) {
+                topics.remove(u.topic());
+            } else {
+                topics.put(u.topic(), new TopicInfo(u.topic(), u.topicId(), ps));
+            }
+        }
+        Map<String, Integer> removed = new HashMap<>();
+        s.topics().forEach((name, t) -> {
+            TopicInfo now = topics.get(name);
+            if (now == null || !now.topicId().equals(t.topicId())) {
+                removed.put(name, t.numPartitions());
+            }
+        });
+        Map<Uuid, String> names = new HashMap<>();
+        topics.values().forEach(t -> names.put(t.topicId(), t.name()));
+        Map<Integer, BrokerRegistration> byId = new TreeMap<>();
+        brokers.forEach(b -> byId.put(b.id(), b));
+        publish(new Snapshot(Map.copyOf(byId), Map.copyOf(topics), Map.copyOf(names), s.controllerId()));
+        return removed;
+    }
+
+    /** One partition of an UpdateMetadata. */
+    public record TopicPartitionUpdate(String topic, Uuid topicId, PartitionInfo info) {
     }
 
     public synchronized void updateTopic(TopicInfo topic) {
@@ -66,7 +158,7 @@ public final class MetadataCache {
             names.remove(old.topicId());
         }
         names.put(topic.topicId(), topic.name());
-        snapshot = new Snapshot(s.brokers(), Map.copyOf(topics), Map.copyOf(names), s.controllerId());
+        publish(new Snapshot(s.brokers(), Map.copyOf(topics), Map.copyOf(names), s.controllerId()));
     }
 
     public synchronized void removeTopic(String name) {
@@ -79,7 +171,7 @@ public final class MetadataCache {
         Map<Uuid, String> names = new HashMap<>(s.topicNames());
         topics.remove(name);
         names.remove(old.topicId());
-        snapshot = new Snapshot(s.brokers(), Map.copyOf(topics), Map.copyOf(names), s.controllerId());
+        publish(new Snapshot(s.brokers(), Map.copyOf(topics), Map.copyOf(names), s.controllerId()));
     }
 
     public synchronized void updateBrokers(Collection<BrokerRegistration> brokers) {
@@ -88,12 +180,12 @@ public final class MetadataCache {
             byId.put(b.id(), b);
         }
         Snapshot s = snapshot;
-        snapshot = new Snapshot(Map.copyOf(byId), s.topics(), s.topicNames(), s.controllerId());
+        publish(new Snapshot(Map.copyOf(byId), s.topics(), s.topicNames(), s.controllerId()));
     }
 
     public synchronized void setControllerId(int controllerId) {
         Snapshot s = snapshot;
-        snapshot = new Snapshot(s.brokers(), s.topics(), s.topicNames(), controllerId);
+        publish(new Snapshot(s.brokers(), s.topics(), s.topicNames(), controllerId));
     }
 
     public Optional<TopicInfo> topic(String name) {

@@ -7,8 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
@@ -20,19 +23,29 @@ import org.slf4j.LoggerFactory;
 
 import io.weir.broker.metrics.BrokerTopicStats;
 import io.weir.broker.purgatory.DelayedOperationPurgatory;
+import io.weir.broker.replica.BlockingLeaderEndpoint;
+import io.weir.broker.replica.LeaderEndpoint;
+import io.weir.broker.replica.ReplicaFetcherManager;
+import io.weir.cluster.controller.BrokerRequest;
+import io.weir.common.Scheduler;
+import io.weir.common.Time;
 import io.weir.storage.Log;
 import io.weir.storage.LogAppendInfo;
 import io.weir.storage.LogConfig;
 import io.weir.storage.LogManager;
 import io.weir.storage.cleaner.LogCleaner;
+import io.weir.storage.epoch.OffsetAndEpoch;
 
 /**
  * The partitions this broker hosts and the produce and fetch paths through them: appends as
  * leader, parks acks=all produces and long-poll fetches in purgatories, and completes them when
- * a partition's high watermark moves.
+ * a partition's high watermark moves. Applies the controller's LeaderAndIsr and StopReplica
+ * ({@link LeaderAndIsrHandler}), tracks followers' fetches as leader (HW, ISR expansion, the
+ * periodic ISR shrink) and runs the follower fetchers.
  *
- * <p>Thread-safe: called from the request handler threads; per-partition work synchronizes on
- * the {@link Partition}.
+ * <p>Thread-safe: called from the request handler threads, the controller-request thread, the
+ * fetcher threads and the scheduler; per-partition work synchronizes in the {@link Partition};
+ * controller requests are applied one at a time.
  */
 public final class ReplicaManager implements AutoCloseable {
 
@@ -45,24 +58,132 @@ public final class ReplicaManager implements AutoCloseable {
     private final DelayedOperationPurgatory<DelayedFetch> fetchPurgatory;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final BrokerTopicStats topicStats;
+    private final ReplicaConfig replicaConfig;
+    private final IsrWriter isrWriter;
+    private final Scheduler scheduler;
+    private final Time time;
+    private final ReplicaFetcherManager fetcherManager;
+    private final LeaderAndIsrHandler controllerRequests;
+    private volatile IsrChangeListener isrChangeListener = IsrChangeListener.NONE;
+    private volatile ScheduledFuture<?> isrExpiration;
 
     public ReplicaManager(int localBrokerId, LogManager logManager, LogCleaner cleaner,
                           DelayedOperationPurgatory<DelayedProduce> producePurgatory,
-                          DelayedOperationPurgatory<DelayedFetch> fetchPurgatory, BrokerTopicStats topicStats) {
+                          DelayedOperationPurgatory<DelayedFetch> fetchPurgatory, BrokerTopicStats topicStats,
+                          ReplicaConfig replicaConfig, IsrWriter isrWriter, Scheduler scheduler, Time time) {
+        this(localBrokerId, logManager, cleaner, producePurgatory, fetchPurgatory, topicStats, replicaConfig,
+            isrWriter, scheduler, time, BlockingLeaderEndpoint.factory(replicaConfig.replicaSocketTimeoutMs()), true);
+    }
+
+    /**
+     * With the fetchers' leader endpoints and threading given: tests pass an in-memory leader and
+     * {@code fetcherThreads = false}, then drive {@code replicaFetcherManager().doWork()}.
+     */
+    public ReplicaManager(int localBrokerId, LogManager logManager, LogCleaner cleaner,
+                          DelayedOperationPurgatory<DelayedProduce> producePurgatory,
+                          DelayedOperationPurgatory<DelayedFetch> fetchPurgatory, BrokerTopicStats topicStats,
+                          ReplicaConfig replicaConfig, IsrWriter isrWriter, Scheduler scheduler, Time time,
+                          LeaderEndpoint.Factory leaderEndpoints, boolean fetcherThreads) {
         this.localBrokerId = localBrokerId;
         this.logManager = logManager;
         this.cleaner = cleaner;
         this.producePurgatory = producePurgatory;
         this.fetchPurgatory = fetchPurgatory;
         this.topicStats = topicStats;
+        this.replicaConfig = replicaConfig;
+        this.isrWriter = isrWriter;
+        this.scheduler = scheduler;
+        this.time = time;
+        this.fetcherManager = new ReplicaFetcherManager(localBrokerId, replicaConfig, leaderEndpoints,
+            this::partition, time, fetcherThreads);
+        this.controllerRequests = new LeaderAndIsrHandler(this);
     }
+
+    /** Schedules the ISR shrink check every {@code replica.lag.time.max.ms / 2}. */
+    public void startup() {
+        long period = replicaConfig.replicaLagTimeMaxMs() / 2;
+        isrExpiration = scheduler.schedule("isr-expiration", this::maybeShrinkIsr, 0L, period);
+    }
+
+    /** Told of every ISR change this broker wrote as leader (metrics). */
+    public void setIsrChangeListener(IsrChangeListener listener) {
+        this.isrChangeListener = listener;
+    }
+
+    // ---- controller requests ----
+
+    /**
+     * Applies a controller's LeaderAndIsr: makes this broker leader or follower of each partition
+     * it is a replica of, creating logs as needed, and starts or stops fetchers accordingly.
+     */
+    public LeaderAndIsrOutcome becomeLeaderOrFollower(BrokerRequest.LeaderAndIsrRequest request,
+                                                      Function<String, LogConfig> topicConfigs) {
+        LeaderAndIsrOutcome outcome = controllerRequests.becomeLeaderOrFollower(request, topicConfigs);
+        // A new role fails waiting requests; a new ISR may have moved the HW or min.insync.replicas.
+        outcome.partitionErrors().forEach((tp, error) -> {
+            if (error == Errors.NONE) {
+                onHighWatermarkUpdated(tp);
+            }
+        });
+        return outcome;
+    }
+
+    /** Applies a controller's StopReplica: stops fetching and, if asked, deletes the logs. */
+    public StopReplicaOutcome stopReplicas(BrokerRequest.StopReplicaRequest request) {
+        return controllerRequests.stopReplicas(request);
+    }
+
+    /** The highest controller epoch seen in a controller request (0 before the first). */
+    public int controllerEpoch() {
+        return controllerRequests.controllerEpoch();
+    }
+
+    /**
+     * The result of a LeaderAndIsr: a request-level error (STALE_CONTROLLER_EPOCH) or NONE with an
+     * error per partition; {@code changed} lists the partitions whose leader, leader epoch or role
+     * changed (for the group coordinator).
+     */
+    public record LeaderAndIsrOutcome(Errors error, Map<TopicPartition, Errors> partitionErrors,
+                                      List<Partition> changed) {
+        public LeaderAndIsrOutcome {
+            partitionErrors = Map.copyOf(partitionErrors);
+            changed = List.copyOf(changed);
+        }
+    }
+
+    /** The result of a StopReplica: a request-level error or NONE with an error per partition. */
+    public record StopReplicaOutcome(Errors error, Map<TopicPartition, Errors> partitionErrors) {
+        public StopReplicaOutcome {
+            partitionErrors = Map.copyOf(partitionErrors);
+        }
+    }
+
+    /** The hosted partition, created with its log if new. */
+    Partition getOrCreatePartition(TopicIdPartition tip, LogConfig config) {
+        return partitions.computeIfAbsent(tip.topicPartition(), tp -> {
+            Log log = logManager.getOrCreateLog(tp, tip.topicId(), config);
+            return new Partition(tp, tip.topicId(), localBrokerId, log, time, replicaConfig.replicaLagTimeMaxMs(),
+                cleaner);
+        });
+    }
+
+    ReplicaConfig replicaConfig() {
+        return replicaConfig;
+    }
+
+    int localBrokerId() {
+        return localBrokerId;
+    }
+
+    public ReplicaFetcherManager replicaFetcherManager() {
+        return fetcherManager;
+    }
+
+    // ---- the single-broker metadata path ----
 
     /** Makes this broker leader or follower of a partition it hosts, creating the log if needed. */
     public Partition applyPartitionState(TopicIdPartition tip, MetadataCache.PartitionInfo info, LogConfig config) {
-        Partition partition = partitions.computeIfAbsent(tip.topicPartition(), tp -> {
-            Log log = logManager.getOrCreateLog(tp, tip.topicId(), config);
-            return new Partition(tp, tip.topicId(), localBrokerId, log);
-        });
+        Partition partition = getOrCreatePartition(tip, config);
         if (partition.makeLeaderOrFollower(info.leader(), info.leaderEpoch(), info.replicas(), info.isr())) {
             LOG.info("Partition {} leader={} epoch={} isr={}", tip.topicPartition(), info.leader(),
                 info.leaderEpoch(), info.isr());
@@ -72,11 +193,24 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** Stops hosting a partition; deletes its log when {@code delete}. */
     public void stopReplica(TopicPartition tp, boolean delete) {
+        fetcherManager.removeFetcherForPartitions(List.of(tp));
         Partition removed = partitions.remove(tp);
         fetchPurgatory.checkAndComplete(tp);
         producePurgatory.checkAndComplete(tp);
         if (removed != null && delete) {
             stopCleaning(removed.log());
+            logManager.deleteLog(tp);
+        }
+    }
+
+    /** Removes a partition hosted here (the controller path); its fetcher was stopped already. */
+    void removePartitionAndDeleteLog(TopicPartition tp) {
+        Partition removed = partitions.remove(tp);
+        onHighWatermarkUpdated(tp);
+        if (removed != null) {
+            stopCleaning(removed.log());
+        }
+        if (logManager.getLog(tp).isPresent()) {
             logManager.deleteLog(tp);
         }
     }
@@ -112,20 +246,48 @@ public final class ReplicaManager implements AutoCloseable {
 
     /**
      * The local leader of {@code tp}, checked against the leader epoch the client believes current
-     * (-1: unchecked): UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH or
-     * UNKNOWN_LEADER_EPOCH otherwise.
+     * (-1: unchecked), in Kafka's order: UNKNOWN_TOPIC_OR_PARTITION, then FENCED_LEADER_EPOCH or
+     * UNKNOWN_LEADER_EPOCH, then NOT_LEADER_OR_FOLLOWER.
      */
     public LeaderLookup leaderFor(TopicPartition tp, int currentLeaderEpoch) {
         Partition p = partitions.get(tp);
         if (p == null) {
             return new LeaderLookup(null, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
-        if (!p.isLeader()) {
-            return new LeaderLookup(null, Errors.NOT_LEADER_OR_FOLLOWER);
-        }
         Errors epochError = p.checkLeaderEpoch(currentLeaderEpoch);
-        return epochError == Errors.NONE ? new LeaderLookup(p, Errors.NONE) : new LeaderLookup(null, epochError);
+        if (epochError != Errors.NONE) {
+            return new LeaderLookup(null, epochError);
+        }
+        return p.isLeader() ? new LeaderLookup(p, Errors.NONE) : new LeaderLookup(null, Errors.NOT_LEADER_OR_FOLLOWER);
     }
+
+    /** The leader's answer to OffsetsForLeaderEpoch for one partition. */
+    public record EpochEndOffsetResult(Errors error, int leaderEpoch, long endOffset) {
+    }
+
+    /**
+     * OffsetsForLeaderEpoch on the leader (Kafka answers only there): the end offset of
+     * {@code requestedEpoch}, or of the largest epoch below it, from the leader epoch cache;
+     * UNDEFINED (-1, -1) when this leader knows no such epoch.
+     */
+    public EpochEndOffsetResult lastOffsetForLeaderEpoch(TopicPartition tp, int currentLeaderEpoch,
+                                                         int requestedEpoch) {
+        LeaderLookup leader = leaderFor(tp, currentLeaderEpoch);
+        if (!leader.found()) {
+            return new EpochEndOffsetResult(leader.error(), OffsetAndEpoch.UNDEFINED_EPOCH,
+                OffsetAndEpoch.UNDEFINED_EPOCH_OFFSET);
+        }
+        try {
+            OffsetAndEpoch end = leader.partition().log().endOffsetForEpoch(requestedEpoch)
+                .orElse(OffsetAndEpoch.UNDEFINED);
+            return new EpochEndOffsetResult(Errors.NONE, end.leaderEpoch(), end.offset());
+        } catch (KafkaStorageException e) {
+            return new EpochEndOffsetResult(Errors.KAFKA_STORAGE_ERROR, OffsetAndEpoch.UNDEFINED_EPOCH,
+                OffsetAndEpoch.UNDEFINED_EPOCH_OFFSET);
+        }
+    }
+
+    // ---- produce ----
 
     /**
      * Appends to the local leaders and calls back with each partition's result: at once for
@@ -178,9 +340,13 @@ public final class ReplicaManager implements AutoCloseable {
         fetchPurgatory.checkAndComplete(tp);
     }
 
+    // ---- fetch ----
+
     /**
      * Reads for a fetch and calls back with the results: at once when there is enough data,
-     * an error, or no wait; otherwise after data arrives or maxWaitMs passes.
+     * an error, or no wait; otherwise after data arrives or maxWaitMs passes. A follower's fetch
+     * records its position (which may move the HW and grow the ISR) before the answer is built,
+     * so the answer carries the HW after it.
      */
     public void fetchMessages(FetchParams params, LinkedHashMap<TopicIdPartition, FetchPosition> fetchInfos,
                               Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> callback) {
@@ -189,7 +355,7 @@ public final class ReplicaManager implements AutoCloseable {
                 topicStats.onConsumerFetch(r);
                 callback.accept(r);
             };
-        LinkedHashMap<TopicIdPartition, FetchPartitionResult> results = readFromLocalLogs(params, fetchInfos);
+        LinkedHashMap<TopicIdPartition, FetchPartitionResult> results = readFromLocalLogs(params, fetchInfos, true);
         long bytes = 0;
         boolean anyError = false;
         for (FetchPartitionResult r : results.values()) {
@@ -208,16 +374,22 @@ public final class ReplicaManager implements AutoCloseable {
         fetchPurgatory.tryCompleteElseWatch(delayed, keys);
     }
 
-    /** Reads every partition in order, sharing maxBytes; the first non-empty one may exceed it. */
+    /**
+     * Reads every partition in order, sharing maxBytes; the first non-empty one may exceed it.
+     * With {@code recordFollower} a follower's fetch positions are recorded (only when its request
+     * arrives, not again when it leaves the purgatory).
+     */
     LinkedHashMap<TopicIdPartition, FetchPartitionResult> readFromLocalLogs(
-            FetchParams params, LinkedHashMap<TopicIdPartition, FetchPosition> fetchInfos) {
+            FetchParams params, LinkedHashMap<TopicIdPartition, FetchPosition> fetchInfos, boolean recordFollower) {
         LinkedHashMap<TopicIdPartition, FetchPartitionResult> results = new LinkedHashMap<>();
+        List<FollowerUpdate> followerUpdates = new ArrayList<>();
         int remaining = params.maxBytes();
         boolean minOneMessage = true;
         for (Map.Entry<TopicIdPartition, FetchPosition> e : fetchInfos.entrySet()) {
             FetchPosition pos = e.getValue();
             int limit = Math.max(0, Math.min(pos.maxBytes(), remaining));
-            FetchPartitionResult r = readPartition(params, e.getKey().topicPartition(), pos, limit, minOneMessage);
+            FetchPartitionResult r = readPartition(params, e.getKey().topicPartition(), pos, limit, minOneMessage,
+                recordFollower ? followerUpdates : null);
             results.put(e.getKey(), r);
             int size = r.sizeInBytes();
             if (size > 0) {
@@ -225,35 +397,112 @@ public final class ReplicaManager implements AutoCloseable {
                 remaining = Math.max(0, remaining - size);
             }
         }
+        for (FollowerUpdate u : followerUpdates) {
+            if (u.highWatermarkMoved()) {
+                onHighWatermarkUpdated(u.partition().topicPartition());
+            }
+            u.partition().maybePrepareIsrExpand(params.replicaId())
+                .ifPresent(change -> submitIsrChange(u.partition(), change));
+        }
         return results;
     }
 
+    private record FollowerUpdate(Partition partition, boolean highWatermarkMoved) {
+    }
+
     private FetchPartitionResult readPartition(FetchParams params, TopicPartition tp, FetchPosition pos,
-                                               int maxBytes, boolean minOneMessage) {
+                                               int maxBytes, boolean minOneMessage,
+                                               List<FollowerUpdate> followerUpdates) {
         Partition partition = partitions.get(tp);
         if (partition == null) {
             return FetchPartitionResult.error(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-        }
-        if (!partition.isLeader() && !params.isFromFollower()) {
-            return FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER);
         }
         Errors epochError = partition.checkLeaderEpoch(pos.currentLeaderEpoch());
         if (epochError != Errors.NONE) {
             return FetchPartitionResult.error(epochError);
         }
+        boolean follower = params.isFromFollower();
+        if (!partition.isLeader() || (follower && !partition.hasFollower(params.replicaId()))) {
+            return FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER);
+        }
         Log log = partition.log();
-        long hw = log.highWatermark();
-        long upperBound = params.isFromFollower() ? log.logEndOffset() : hw;
+        long leaderEnd = log.logEndOffset();
+        long upperBound = follower ? leaderEnd : log.highWatermark();
         try {
             LogReadResult read = LogReadResult.read(log, pos.fetchOffset(), maxBytes, upperBound, minOneMessage);
             if (read.error() != Errors.NONE) {
+                long hw = log.highWatermark();
                 return new FetchPartitionResult(read.error(), hw, hw, log.logStartOffset(), MemoryRecords.EMPTY);
             }
+            if (follower && followerUpdates != null) {
+                boolean moved = partition.updateFollowerFetchState(params.replicaId(), pos.fetchOffset(), leaderEnd,
+                    time.milliseconds());
+                followerUpdates.add(new FollowerUpdate(partition, moved));
+            }
+            long hw = log.highWatermark();
             return new FetchPartitionResult(Errors.NONE, hw, hw, log.logStartOffset(), read.records());
         } catch (KafkaStorageException e) {
             return FetchPartitionResult.error(Errors.KAFKA_STORAGE_ERROR);
         }
     }
+
+    // ---- ISR changes ----
+
+    /** The periodic check: followers that fell behind for too long leave the ISR. */
+    void maybeShrinkIsr() {
+        for (Partition p : partitions.values()) {
+            try {
+                p.maybePrepareIsrShrink().ifPresent(change -> submitIsrChange(p, change));
+            } catch (RuntimeException e) {
+                LOG.error("ISR check of {} failed", p.topicPartition(), e);
+            }
+        }
+    }
+
+    /** Writes the change off the caller's thread: ZooKeeper is never called under a lock or on a handler. */
+    private void submitIsrChange(Partition partition, Partition.IsrChange change) {
+        try {
+            scheduler.scheduleOnce("isr-change-" + change.topicPartition(), () -> writeIsrChange(partition, change), 0L);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot schedule the ISR change {} of {}: {}", change.newIsr(), change.topicPartition(),
+                e.toString());
+            partition.abortIsrChange(change);
+        }
+    }
+
+    private void writeIsrChange(Partition partition, Partition.IsrChange change) {
+        TopicPartition tp = change.topicPartition();
+        OptionalInt version;
+        try {
+            version = isrWriter.writeIsr(tp, change.newState(), change.expectedPartitionEpoch());
+        } catch (RuntimeException e) {
+            LOG.warn("Writing ISR {} of {} failed: {}", change.newIsr(), tp, e.toString());
+            partition.abortIsrChange(change);
+            return;
+        }
+        partition.completeIsrChange(change, version);
+        if (version.isPresent()) {
+            LOG.info("{} ISR of {} to {} (partition epoch {})", change.expand() ? "Expanded" : "Shrank", tp,
+                change.newIsr(), version.getAsInt());
+            isrChangeListener.onIsrChange(partition, change.expand());
+        } else {
+            LOG.info("ISR change of {} to {} conflicted at partition epoch {}; waiting for the controller", tp,
+                change.newIsr(), change.expectedPartitionEpoch());
+        }
+        // Even when the HW did not move, a produce waiting on a shrunk ISR may now fail.
+        onHighWatermarkUpdated(tp);
+    }
+
+    /** Told of ISR changes this broker wrote as leader. Called on the scheduler's thread. */
+    @FunctionalInterface
+    public interface IsrChangeListener {
+        void onIsrChange(Partition partition, boolean expanded);
+
+        IsrChangeListener NONE = (partition, expanded) -> {
+        };
+    }
+
+    // ---- admin ----
 
     /** Moves the log start offset of a leader partition (DeleteRecords). */
     public DeleteRecordsResult deleteRecords(TopicPartition tp, long offset) {
@@ -282,8 +531,14 @@ public final class ReplicaManager implements AutoCloseable {
     public record FetchPosition(long fetchOffset, int maxBytes, int currentLeaderEpoch) {
     }
 
+    /** Stops the ISR check and the fetchers (nothing is appended after), then the purgatories. */
     @Override
     public void close() {
+        ScheduledFuture<?> check = isrExpiration;
+        if (check != null) {
+            check.cancel(false);
+        }
+        fetcherManager.close();
         producePurgatory.shutdown();
         fetchPurgatory.shutdown();
         partitions.clear();

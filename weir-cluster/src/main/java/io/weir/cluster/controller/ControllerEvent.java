@@ -27,10 +27,21 @@ public sealed interface ControllerEvent {
         }
     }
 
-    /** The children of {@code /brokers/topics} changed: every topic now, with its assignment. */
-    record TopicChange(List<TopicDescription> topics) implements ControllerEvent {
+    /**
+     * The children of {@code /brokers/topics} changed: every topic now, with its assignment, and
+     * the partition states that already exist for partitions the controller does not know yet
+     * (written by an older admin path, or by this controller before it lost track of the write);
+     * the controller adopts them instead of creating new ones.
+     */
+    record TopicChange(List<TopicDescription> topics, Map<TopicPartition, LeaderAndIsr> partitionStates)
+        implements ControllerEvent {
         public TopicChange {
             topics = List.copyOf(topics);
+            partitionStates = Map.copyOf(partitionStates);
+        }
+
+        public TopicChange(List<TopicDescription> topics) {
+            this(topics, Map.of());
         }
     }
 
@@ -53,8 +64,20 @@ public sealed interface ControllerEvent {
         }
     }
 
-    /** A topic znode changed (CreatePartitions): its assignment now, including added partitions. */
-    record PartitionModifications(TopicDescription topic) implements ControllerEvent {
+    /**
+     * A topic znode (CreatePartitions) or its config changed: the topic now, including added
+     * partitions, and the states that already exist for partitions the controller does not know
+     * (as in {@link TopicChange}).
+     */
+    record PartitionModifications(TopicDescription topic, Map<TopicPartition, LeaderAndIsr> partitionStates)
+        implements ControllerEvent {
+        public PartitionModifications {
+            partitionStates = Map.copyOf(partitionStates);
+        }
+
+        public PartitionModifications(TopicDescription topic) {
+            this(topic, Map.of());
+        }
     }
 
     /** Leaders changed these partitions' ISR in ZooKeeper: the states read back, with versions. */

@@ -112,7 +112,8 @@ final class LeadershipHandler {
     /**
      * A broker shutting down: leaderships it holds move to another live ISR member (it leaves the
      * ISR), its follower replicas go OFFLINE (leaving the ISR, StopReplica without delete). The
-     * answer lists the partitions it still leads (no other ISR member, or a single replica).
+     * answer lists the replicated partitions it still leads (no other live ISR member); like Kafka,
+     * single-replica partitions are not counted, since nothing can take them over.
      */
     static ControllerResult onControlledShutdown(PendingChanges changes, ControlledShutdown event) {
         int broker = event.brokerId();
@@ -143,7 +144,8 @@ final class LeadershipHandler {
         ReplicaStateMachine.handleStateChanges(changes, followed, ReplicaState.OFFLINE);
         Set<TopicPartition> remaining = new TreeSet<>(Partitions.ORDER);
         for (PartitionReplica r : changes.replicasOn(Set.of(broker))) {
-            if (changes.leadership(r.partition()).map(l -> l.leader() == broker).orElse(false)) {
+            if (changes.replicas(r.partition()).size() > 1
+                && changes.leadership(r.partition()).map(l -> l.leader() == broker).orElse(false)) {
                 remaining.add(r.partition());
             }
         }

@@ -3,6 +3,7 @@ package io.weir.cluster.controller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -14,6 +15,7 @@ import io.weir.cluster.controller.ControllerEvent.PartitionModifications;
 import io.weir.cluster.controller.ControllerEvent.StopReplicaResponseReceived;
 import io.weir.cluster.controller.ControllerEvent.TopicChange;
 import io.weir.cluster.controller.ControllerEvent.TopicDeletion;
+import io.weir.cluster.zk.LeaderAndIsr;
 
 /**
  * Topics appearing, growing and being deleted (Kafka's {@code TopicChange},
@@ -43,7 +45,7 @@ final class TopicHandler {
         for (TopicDescription topic : new TreeMap<>(now).values()) {
             if (changes.topic(topic.name()).isEmpty()) {
                 changes.putTopic(topic.topic());
-                onNewPartitions(changes, topic, topic.partitions().keySet());
+                onNewPartitions(changes, topic, topic.partitions().keySet(), event.partitionStates());
             }
         }
         return changes.toResult();
@@ -51,20 +53,30 @@ final class TopicHandler {
 
     static ControllerResult onPartitionModifications(PendingChanges changes, PartitionModifications event) {
         TopicDescription topic = event.topic();
-        if (changes.topic(topic.name()).isEmpty() || changes.isDeleting(topic.name())) {
+        Optional<ControllerTopic> known = changes.topic(topic.name());
+        if (known.isEmpty() || changes.isDeleting(topic.name())
+            || !known.get().topicId().equals(topic.topic().topicId())) {
             return changes.toResult();
         }
         Set<Integer> added = new TreeSet<>(topic.partitions().keySet());
         changes.partitionsOf(topic.name()).forEach(tp -> added.remove(tp.partition()));
-        if (!added.isEmpty()) {
+        // A newer znode version or a changed unclean.leader.election.enable is taken even without new partitions.
+        boolean changed = !known.get().equals(topic.topic()) && topic.topic().zkVersion() >= known.get().zkVersion();
+        if (!added.isEmpty() || changed) {
             changes.putTopic(topic.topic());
-            onNewPartitions(changes, topic, added);
+        }
+        if (!added.isEmpty()) {
+            onNewPartitions(changes, topic, added, event.partitionStates());
         }
         return changes.toResult();
     }
 
-    /** Kafka's {@code onNewPartitionCreation}: NEW, then ONLINE with a first leader; replicas NEW then ONLINE. */
-    private static void onNewPartitions(PendingChanges changes, TopicDescription topic, Set<Integer> partitionIds) {
+    /**
+     * Kafka's {@code onNewPartitionCreation}: NEW, then ONLINE with a first leader; replicas NEW then
+     * ONLINE. A partition whose state znode already exists keeps it: its leader is elected from it.
+     */
+    private static void onNewPartitions(PendingChanges changes, TopicDescription topic, Set<Integer> partitionIds,
+                                        Map<TopicPartition, LeaderAndIsr> existingStates) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (int p : partitionIds) {
             TopicPartition tp = new TopicPartition(topic.name(), p);
@@ -74,6 +86,9 @@ final class TopicHandler {
         List<PartitionReplica> replicas = partitions.stream().flatMap(changes::replicasOf).toList();
         PartitionStateMachine.handleStateChanges(changes, partitions, PartitionState.NEW, ElectionStrategy.OFFLINE);
         ReplicaStateMachine.handleStateChanges(changes, replicas, ReplicaState.NEW);
+        // Learned only now: a replica cannot become NEW while it leads.
+        partitions.stream().filter(existingStates::containsKey)
+            .forEach(tp -> changes.learnLeadership(tp, existingStates.get(tp)));
         PartitionStateMachine.handleStateChanges(changes, partitions, PartitionState.ONLINE, ElectionStrategy.OFFLINE);
         List<PartitionReplica> online = replicas.stream().filter(r -> changes.isReplicaOnline(r.replica())).toList();
         List<PartitionReplica> offline = replicas.stream().filter(r -> !changes.isReplicaOnline(r.replica())).toList();

@@ -11,15 +11,27 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A topic's replica assignment as stored in {@code /brokers/topics/<topic>}: partition id to
- * replica broker ids (the first replica is the preferred leader), plus the znode version it was
- * read at, for conditional updates. Immutable; partitions iterate in ascending order.
+ * replica broker ids (the first replica is the preferred leader); while a reassignment runs
+ * (KIP-455), the replicas being added and removed per partition ({@code adding_replicas},
+ * {@code removing_replicas} of the version 3 znode; only partitions being reassigned appear);
+ * and the znode version it was read at, for conditional updates. Immutable; partitions iterate
+ * in ascending order.
  */
-public record TopicAssignment(String topic, Uuid topicId, Map<Integer, List<Integer>> partitions, int zkVersion) {
+public record TopicAssignment(String topic, Uuid topicId, Map<Integer, List<Integer>> partitions,
+                              Map<Integer, List<Integer>> addingReplicas,
+                              Map<Integer, List<Integer>> removingReplicas, int zkVersion) {
 
     public TopicAssignment {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(topicId, "topicId");
         partitions = sortedCopy(partitions);
+        addingReplicas = sortedCopy(addingReplicas);
+        removingReplicas = sortedCopy(removingReplicas);
+    }
+
+    /** An assignment with no reassignment in progress. */
+    public TopicAssignment(String topic, Uuid topicId, Map<Integer, List<Integer>> partitions, int zkVersion) {
+        this(topic, topicId, partitions, Map.of(), Map.of(), zkVersion);
     }
 
     /** Number of partitions. */

@@ -89,7 +89,7 @@ final class TopicStore {
 
     int setTopicAssignment(TopicAssignment updated) {
         String path = ZkPaths.topic(updated.topic());
-        OptionalInt version = ops.setData(path, ZkJson.encodeTopic(updated.topicId(), updated.partitions()),
+        OptionalInt version = ops.setData(path, ZkJson.encodeTopic(updated),
             updated.zkVersion());
         if (version.isEmpty()) {
             throw new ZkVersionConflictException(ops.describe(path), updated.zkVersion());

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,36 +88,53 @@ public final class ZkJson {
             rack == null || rack.isNull() ? Optional.empty() : Optional.of(rack.asText()));
     }
 
-    /**
-     * Kafka's version 3 topic znode: topic id, partition to replicas, and the (always empty here)
-     * reassignment maps.
-     */
+    /** Kafka's version 3 topic znode with no reassignment in progress. */
     public static byte[] encodeTopic(Uuid topicId, Map<Integer, List<Integer>> partitions) {
+        return encodeTopic(new TopicAssignment("", topicId, partitions, 0));
+    }
+
+    /**
+     * Kafka's version 3 topic znode: {@code {"version":3,"topic_id":"..","partitions":{"0":[1,2]},
+     * "adding_replicas":{},"removing_replicas":{}}}; the two reassignment maps list only the
+     * partitions being reassigned.
+     */
+    public static byte[] encodeTopic(TopicAssignment assignment) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("version", 3);
-        node.put("topic_id", topicId.toString());
-        ObjectNode parts = node.putObject("partitions");
-        new TreeMap<>(partitions).forEach((p, replicas) -> {
-            ArrayNode array = parts.putArray(Integer.toString(p));
-            replicas.forEach(array::add);
-        });
-        node.putObject("adding_replicas");
-        node.putObject("removing_replicas");
+        node.put("topic_id", assignment.topicId().toString());
+        putReplicaMap(node.putObject("partitions"), assignment.partitions());
+        putReplicaMap(node.putObject("adding_replicas"), assignment.addingReplicas());
+        putReplicaMap(node.putObject("removing_replicas"), assignment.removingReplicas());
         return bytes(node);
     }
 
+    private static void putReplicaMap(ObjectNode target, Map<Integer, List<Integer>> replicasByPartition) {
+        new TreeMap<>(replicasByPartition).forEach((p, replicas) -> {
+            ArrayNode array = target.putArray(Integer.toString(p));
+            replicas.forEach(array::add);
+        });
+    }
+
+    /** Reads versions 1 to 3; the reassignment maps are empty when absent (versions before 2). */
     public static TopicAssignment decodeTopic(String path, String topic, byte[] data, int zkVersion) {
         JsonNode node = parse(path, data);
         String id = text(path, node, "topic_id");
-        Map<Integer, List<Integer>> partitions = new HashMap<>();
-        for (Map.Entry<String, JsonNode> e : node.path("partitions").properties()) {
-            partitions.put(parseInt(path, e.getKey()), ints(e.getValue()));
-        }
+        Map<Integer, List<Integer>> partitions = replicaMap(path, node.path("partitions"));
+        Map<Integer, List<Integer>> adding = replicaMap(path, node.path("adding_replicas"));
+        Map<Integer, List<Integer>> removing = replicaMap(path, node.path("removing_replicas"));
         try {
-            return new TopicAssignment(topic, Uuid.fromString(id), partitions, zkVersion);
+            return new TopicAssignment(topic, Uuid.fromString(id), partitions, adding, removing, zkVersion);
         } catch (IllegalArgumentException e) {
             throw new ZkStoreException("malformed topic_id '" + id + "' in " + path, e);
         }
+    }
+
+    private static Map<Integer, List<Integer>> replicaMap(String path, JsonNode object) {
+        Map<Integer, List<Integer>> replicas = new HashMap<>();
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
+            replicas.put(parseInt(path, e.getKey()), ints(e.getValue()));
+        }
+        return replicas;
     }
 
     /** {@code {"controller_epoch":..,"leader":..,"version":1,"leader_epoch":..,"isr":[..]}}. */
@@ -175,6 +195,58 @@ public final class ZkJson {
         } catch (NumberFormatException | ArithmeticException e) {
             throw new ZkStoreException("malformed producer id block in " + path + ": " + utf8(data), e);
         }
+    }
+
+    /** The ephemeral {@code /controller}: {@code {"version":1,"brokerid":1,"timestamp":"<ms>"}}. */
+    public static byte[] encodeController(int brokerId, long timestampMs) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("version", 1);
+        node.put("brokerid", brokerId);
+        node.put("timestamp", Long.toString(timestampMs));
+        return bytes(node);
+    }
+
+    /** The controller's broker id in {@code /controller}. */
+    public static int decodeControllerId(String path, byte[] data) {
+        return integer(path, parse(path, data), "brokerid");
+    }
+
+    /** {@code /controller_epoch} holds the epoch as a plain decimal integer, as in Kafka. */
+    public static byte[] encodeControllerEpoch(int epoch) {
+        return Integer.toString(epoch).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static int decodeControllerEpoch(String path, byte[] data) {
+        String text = data == null ? "" : utf8(data).trim();
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new ZkStoreException("znode " + path + " does not hold an integer: '" + text + "'", e);
+        }
+    }
+
+    /**
+     * An ISR change notification ({@code /isr_change_notification/isr_change_<seq>}):
+     * {@code {"version":1,"partitions":[{"topic":"t","partition":0}]}}.
+     */
+    public static byte[] encodeIsrChangeNotification(Set<TopicPartition> partitions) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("version", 1);
+        ArrayNode array = node.putArray("partitions");
+        for (TopicPartition tp : partitions) {
+            ObjectNode entry = array.addObject();
+            entry.put("topic", tp.topic());
+            entry.put("partition", tp.partition());
+        }
+        return bytes(node);
+    }
+
+    public static Set<TopicPartition> decodeIsrChangeNotification(String path, byte[] data) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (JsonNode entry : parse(path, data).path("partitions")) {
+            partitions.add(new TopicPartition(text(path, entry, "topic"), integer(path, entry, "partition")));
+        }
+        return partitions;
     }
 
     static JsonNode parse(String path, byte[] data) {

@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -23,8 +25,15 @@ import org.apache.zookeeper.data.Stat;
  */
 final class ZkOps {
 
-    /** A znode's payload and the version it was read at. */
-    record Versioned(byte[] data, int version, long ephemeralOwner) {
+    /**
+     * A znode's payload, the version it was read at, its ephemeral owner session (0 when
+     * persistent) and the zxid that created it (Kafka's broker epoch for {@code /brokers/ids/<id>}).
+     */
+    record Versioned(byte[] data, int version, long ephemeralOwner, long czxid) {
+
+        static Versioned of(byte[] data, Stat stat) {
+            return new Versioned(data, stat.getVersion(), stat.getEphemeralOwner(), stat.getCzxid());
+        }
     }
 
     @FunctionalInterface
@@ -68,11 +77,18 @@ final class ZkOps {
     }
 
     Optional<Versioned> read(String path) {
+        return read(path, null);
+    }
+
+    /** Reads the node, leaving the one-shot {@code watcher} on it if not null and the node exists. */
+    Optional<Versioned> read(String path, CuratorWatcher watcher) {
         return call("read", path, () -> {
             try {
                 Stat stat = new Stat();
-                byte[] data = client.getData().storingStatIn(stat).forPath(path);
-                return Optional.of(new Versioned(data, stat.getVersion(), stat.getEphemeralOwner()));
+                byte[] data = watcher == null
+                    ? client.getData().storingStatIn(stat).forPath(path)
+                    : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
+                return Optional.of(Versioned.of(data, stat));
             } catch (KeeperException.NoNodeException e) {
                 return Optional.empty();
             }
@@ -85,14 +101,22 @@ final class ZkOps {
      * from ZooKeeper's own event thread, which delivers the replies.
      */
     Map<String, Versioned> readAll(Collection<String> paths) {
+        return readAll(paths, null);
+    }
+
+    /** {@link #readAll(Collection)}, leaving the one-shot {@code watcher} (if not null) on every node that exists. */
+    Map<String, Versioned> readAll(Collection<String> paths, CuratorWatcher watcher) {
         Map<String, Versioned> results = new ConcurrentHashMap<>();
         AtomicReference<String> failure = new AtomicReference<>();
         CountDownLatch pending = new CountDownLatch(paths.size());
         for (String path : paths) {
-            call("read", path, () -> client.getData().inBackground((c, event) -> {
+            BackgroundCallback callback = (c, event) -> {
                 onBatchRead(path, event, results, failure);
                 pending.countDown();
-            }).forPath(path));
+            };
+            call("read", path, () -> watcher == null
+                ? client.getData().inBackground(callback).forPath(path)
+                : client.getData().usingWatcher(watcher).inBackground(callback).forPath(path));
         }
         boolean done = call("read", paths.isEmpty() ? "/" : paths.iterator().next(),
             () -> pending.await(batchReadTimeoutMs, TimeUnit.MILLISECONDS));
@@ -109,8 +133,7 @@ final class ZkOps {
                              AtomicReference<String> failure) {
         KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
         if (code == KeeperException.Code.OK) {
-            Stat stat = event.getStat();
-            results.put(path, new Versioned(event.getData(), stat.getVersion(), stat.getEphemeralOwner()));
+            results.put(path, Versioned.of(event.getData(), event.getStat()));
         } else if (code != KeeperException.Code.NONODE) {
             failure.compareAndSet(null, "ZooKeeper read of " + describe(path) + " failed: " + code);
         }
@@ -122,9 +145,16 @@ final class ZkOps {
 
     /** The sorted child names, empty when the node does not exist. */
     List<String> children(String path) {
+        return children(path, null);
+    }
+
+    /** The sorted child names, leaving the one-shot {@code watcher} (if not null) on the node when it exists. */
+    List<String> children(String path, CuratorWatcher watcher) {
         return call("list", path, () -> {
             try {
-                return client.getChildren().forPath(path).stream().sorted().toList();
+                List<String> names = watcher == null ? client.getChildren().forPath(path)
+                    : client.getChildren().usingWatcher(watcher).forPath(path);
+                return names.stream().sorted().toList();
             } catch (KeeperException.NoNodeException e) {
                 return List.<String>of();
             }

@@ -25,6 +25,8 @@ public final class ZkPaths {
     public static final String LATEST_PRODUCER_ID_BLOCK = "/latest_producer_id_block";
     public static final String CONTROLLER = "/controller";
     public static final String CONTROLLER_EPOCH = "/controller_epoch";
+    /** The prefix of the sequential znodes leaders create after an ISR change. */
+    public static final String ISR_CHANGE_PREFIX = "isr_change_";
 
     /** Persistent paths created on connect, as Kafka brokers do, so watches and children work. */
     static final List<String> PERSISTENT_PATHS = List.of(BROKER_IDS, TOPICS, BROKER_SEQID, TOPIC_CONFIGS,
@@ -59,6 +61,16 @@ public final class ZkPaths {
 
     public static String brokerConfig(String entity) {
         return BROKER_CONFIGS + "/" + entity;
+    }
+
+    /** The deletion marker of a topic, {@code /admin/delete_topics/<t>}. */
+    public static String topicDeletion(String topic) {
+        return DELETE_TOPICS + "/" + topic;
+    }
+
+    /** An ISR change notification by its child name ({@code isr_change_<seq>}). */
+    public static String isrChangeNotification(String name) {
+        return ISR_CHANGE_NOTIFICATION + "/" + name;
     }
 
     /** The last element of a path. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +43,8 @@ public final class ZkStore implements AutoCloseable {
     private final TopicStore topics;
     private final ProducerIdBlockAllocator producerIds;
     private final ZkWatches watches;
+    private final ControllerElection election;
+    private final ControllerZnodes controllerZnodes;
     private final String connectString;
 
     private ZkStore(CuratorFramework client, ZkConnectString connect, Time time, long batchReadTimeoutMs) {
@@ -52,6 +55,8 @@ public final class ZkStore implements AutoCloseable {
         this.topics = new TopicStore(ops);
         this.producerIds = new ProducerIdBlockAllocator(ops);
         this.watches = new ZkWatches(client, events);
+        this.election = new ControllerElection(ops);
+        this.controllerZnodes = new ControllerZnodes(ops);
     }
 
     /** Connects with the system clock; see {@link #connect(String, int, int, Time)}. */
@@ -165,6 +170,14 @@ public final class ZkStore implements AutoCloseable {
         return ops.read(path).map(v -> ZkJson.decodeBroker(ops.describe(path), id, v.data()));
     }
 
+    /**
+     * The broker epoch of a registered broker: the creation zxid of {@code /brokers/ids/<id>} (what
+     * the controller checks in ControlledShutdown). Throws {@link ZkStoreException} if absent.
+     */
+    public long brokerEpoch(int brokerId) {
+        return controllerZnodes.brokerEpoch(brokerId);
+    }
+
     private static Optional<Integer> parseBrokerId(String name) {
         try {
             return Optional.of(Integer.parseInt(name));
@@ -206,6 +219,16 @@ public final class ZkStore implements AutoCloseable {
         topics.deleteTopic(topic);
     }
 
+    /** Queues a topic for deletion by the controller ({@code /admin/delete_topics/<t>}); no-op if queued. */
+    public void markTopicForDeletion(String topic) {
+        controllerZnodes.markTopicForDeletion(topic);
+    }
+
+    /** The topics queued in {@code /admin/delete_topics}, in name order. */
+    public Set<String> topicsMarkedForDeletion() {
+        return controllerZnodes.topicsMarkedForDeletion(null);
+    }
+
     // ---- partition states
 
     /**
@@ -231,6 +254,27 @@ public final class ZkStore implements AutoCloseable {
      */
     public OptionalInt updatePartitionState(TopicPartition tp, LeaderAndIsr newState, int expectedZkVersion) {
         return topics.updatePartitionState(tp, newState, expectedZkVersion);
+    }
+
+    /**
+     * Tells the controller that this leader changed these partitions' ISRs (after
+     * {@link #updatePartitionState}): a persistent sequential
+     * {@code /isr_change_notification/isr_change_<seq>}. No-op for an empty set.
+     */
+    public void createIsrChangeNotification(Set<TopicPartition> partitions) {
+        controllerZnodes.createIsrChangeNotification(partitions);
+    }
+
+    // ---- controller
+
+    /** The broker id in {@code /controller}; empty when there is no controller. */
+    public OptionalInt activeControllerId() {
+        return election.controllerId(null);
+    }
+
+    /** The controller's access to ZooKeeper, on this store's session, reporting to {@code listener}. */
+    public ControllerZkStore controllerZk(ControllerZkListener listener) {
+        return new ControllerZkStore(ops, listener);
     }
 
     // ---- configs

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 
 /** Decoding payloads as ZooKeeper-mode Kafka writes them, and malformed ones. */
@@ -79,5 +81,33 @@ class ZkJsonTest {
         assertThat(ZkConnectString.parse("h:1").namespace()).isNull();
         assertThat(ZkConnectString.parse("h:1/").chroot()).isEmpty();
         assertThat(ZkConnectString.parse("h:1/weir/x").namespace()).isEqualTo("weir/x");
+    }
+
+    @Test
+    void topicRoundTripsWithReassignmentAndOldTopicsHaveNone() {
+        Uuid id = Uuid.randomUuid();
+        TopicAssignment moving = new TopicAssignment("t", id, Map.of(0, List.of(3, 1, 2)),
+            Map.of(0, List.of(3)), Map.of(0, List.of(2)), 4);
+        String json = new String(ZkJson.encodeTopic(moving), StandardCharsets.UTF_8);
+
+        assertThat(json).isEqualTo("{\"version\":3,\"topic_id\":\"" + id + "\",\"partitions\":{\"0\":[3,1,2]},"
+            + "\"adding_replicas\":{\"0\":[3]},\"removing_replicas\":{\"0\":[2]}}");
+        assertThat(ZkJson.decodeTopic("p", "t", ZkJson.encodeTopic(moving), 4)).isEqualTo(moving);
+        TopicAssignment v2 = ZkJson.decodeTopic("p", "t",
+            utf8("{\"version\":2,\"topic_id\":\"" + id + "\",\"partitions\":{\"0\":[1]}}"), 0);
+        assertThat(v2.addingReplicas()).isEmpty();
+        assertThat(v2.removingReplicas()).isEmpty();
+    }
+
+    @Test
+    void controllerEpochAndIsrNotificationsDecode() {
+        assertThat(ZkJson.decodeControllerId("p", utf8("{\"version\":1,\"brokerid\":3,\"timestamp\":\"1\"}")))
+            .isEqualTo(3);
+        assertThat(ZkJson.decodeControllerEpoch("p", utf8("12"))).isEqualTo(12);
+        assertThatThrownBy(() -> ZkJson.decodeControllerEpoch("/controller_epoch", utf8("x")))
+            .isInstanceOf(ZkStoreException.class).hasMessageContaining("/controller_epoch");
+        assertThat(ZkJson.decodeIsrChangeNotification("p", utf8(
+            "{\"version\":1,\"partitions\":[{\"topic\":\"a\",\"partition\":1},{\"topic\":\"b\",\"partition\":0}]}")))
+            .containsExactlyInAnyOrder(new TopicPartition("a", 1), new TopicPartition("b", 0));
     }
 }

@@ -3,8 +3,6 @@ package io.weir.cluster.zk;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +25,7 @@ abstract class ZkTestSupport {
     Path tempDir;
 
     EmbeddedZooKeeper zk;
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final TestCloser closer = new TestCloser();
 
     @BeforeEach
     void startZooKeeper() throws IOException {
@@ -36,22 +34,11 @@ abstract class ZkTestSupport {
 
     @AfterEach
     void closeAll() throws Exception {
-        Exception first = null;
-        while (!toClose.isEmpty()) {
-            try {
-                toClose.pop().close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        closer.closeAll();
     }
 
     <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.push(closeable);
-        return closeable;
+        return closer.add(closeable);
     }
 
     ZkStore connect() {

@@ -1,0 +1,543 @@
+package io.weir.broker.replica;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Records;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.weir.broker.server.Partition;
+import io.weir.broker.server.ReplicaConfig;
+import io.weir.common.Time;
+
+/**
+ * The follower side of replication for the partitions this broker follows from one leader (one
+ * of {@code num.replica.fetchers} slices): Kafka's AbstractFetcherThread without the thread. Each
+ * {@link #doWork()} is one bounded turn: one OffsetsForLeaderEpoch for the partitions that must
+ * truncate first, then one Fetch for the others; the batches are appended with their offsets,
+ * the leader's high watermark and log start offset taken over.
+ *
+ * <p>Thread-safe: {@link #doWork()} runs on one thread (the fetcher thread, or a test); adding
+ * and removing partitions may come from others. The partition map lock is held while the
+ * fetcher changes a log, never during network I/O, so once {@link #removePartitions} returns
+ * this fetcher no longer touches those partitions.
+ */
+public final class ReplicaFetcher {
+
+    /** The last Fetch version with topic names (v13+ use ids); the server side accepts 4-17. */
+    public static final short FETCH_VERSION = 12;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaFetcher.class);
+
+    private final String name;
+    private final int localBrokerId;
+    private final BrokerEndpoint leader;
+    private final LeaderEndpoint endpoint;
+    private final ReplicaConfig config;
+    private final Function<TopicPartition, Optional<Partition>> partitions;
+    private final Time time;
+    private final ReentrantLock partitionMapLock = new ReentrantLock();
+    private final Condition partitionsChanged = partitionMapLock.newCondition();
+    private final LinkedHashMap<TopicPartition, PartitionFetchState> states = new LinkedHashMap<>();
+    private volatile boolean shuttingDown;
+
+    public ReplicaFetcher(String name, int localBrokerId, BrokerEndpoint leader, LeaderEndpoint endpoint,
+                          ReplicaConfig config, Function<TopicPartition, Optional<Partition>> partitions, Time time) {
+        this.name = name;
+        this.localBrokerId = localBrokerId;
+        this.leader = leader;
+        this.endpoint = endpoint;
+        this.config = config;
+        this.partitions = partitions;
+        this.time = time;
+    }
+
+    // ---- partitions ----
+
+    /**
+     * Starts fetching the partitions: each truncates first, from its initial offset. A partition
+     * already fetched at the same leader epoch keeps its position.
+     */
+    public void addPartitions(Map<TopicPartition, InitialFetchState> initial) {
+        partitionMapLock.lock();
+        try {
+            initial.forEach((tp, init) -> {
+                PartitionFetchState current = states.get(tp);
+                if (current == null || current.currentLeaderEpoch() != init.currentLeaderEpoch()) {
+                    states.put(tp, PartitionFetchState.truncating(init.topicId(), init.initOffset(),
+                        init.currentLeaderEpoch()));
+                }
+            });
+            partitionsChanged.signalAll();
+        } finally {
+            partitionMapLock.unlock();
+        }
+    }
+
+    /** Stops fetching the partitions; returns those this fetcher had. */
+    public Set<TopicPartition> removePartitions(Collection<TopicPartition> tps) {
+        partitionMapLock.lock();
+        try {
+            Set<TopicPartition> removed = new HashSet<>();
+            for (TopicPartition tp : tps) {
+                if (states.remove(tp) != null) {
+                    removed.add(tp);
+                }
+            }
+            return removed;
+        } finally {
+            partitionMapLock.unlock();
+        }
+    }
+
+    public Optional<PartitionFetchState> fetchState(TopicPartition tp) {
+        partitionMapLock.lock();
+        try {
+            return Optional.ofNullable(states.get(tp));
+        } finally {
+            partitionMapLock.unlock();
+        }
+    }
+
+    public int partitionCount() {
+        partitionMapLock.lock();
+        try {
+            return states.size();
+        } finally {
+            partitionMapLock.unlock();
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public BrokerEndpoint leader() {
+        return leader;
+    }
+
+    // ---- one turn ----
+
+    /**
+     * One turn: truncation for the partitions that need it, then one Fetch for the rest.
+     *
+     * @return the number of partitions the leader answered about; 0 when nothing could be done
+     *     (no partitions, all backing off, or the leader unreachable)
+     */
+    public int doWork() {
+        return maybeTruncate() + maybeFetch();
+    }
+
+    /**
+     * Waits up to {@code maxMs} for a reason to work: a partition added or one whose backoff
+     * ends. The fetcher thread calls it after a turn that did nothing.
+     */
+    public void awaitWork(long maxMs) throws InterruptedException {
+        partitionMapLock.lock();
+        try {
+            long waitMs = Math.min(maxMs, idleMs());
+            if (waitMs > 0) {
+                partitionsChanged.await(waitMs, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            partitionMapLock.unlock();
+        }
+    }
+
+    /** Stops talking to the leader: closes the connection (failing a call in progress) and wakes the thread. */
+    public void initiateShutdown() {
+        shuttingDown = true;
+        endpoint.close();
+        wakeUp();
+    }
+
+    /** Wakes a thread in {@link #awaitWork}. */
+    public void wakeUp() {
+        partitionMapLock.lock();
+        try {
+            partitionsChanged.signalAll();
+        } finally {
+            partitionMapLock.unlock();
+        }
+    }
+
+    /** Time until some partition may work again; caller holds the lock. */
+    private long idleMs() {
+        long now = time.milliseconds();
+        long idle = config.replicaFetchBackoffMs();
+        for (PartitionFetchState s : states.values()) {
+            idle = Math.min(idle, Math.max(0L, s.delayedUntilMs() - now));
+        }
+        return idle;
+    }
+
+    private Map<TopicPartition, PartitionFetchState> ready(PartitionFetchState.State wanted) {
+        long now = time.milliseconds();
+        Map<TopicPartition, PartitionFetchState> ready = new LinkedHashMap<>();
+        partitionMapLock.lock();
+        try {
+            states.forEach((tp, s) -> {
+                if (s.isReady(wanted, now)) {
+                    ready.put(tp, s);
+                }
+            });
+        } finally {
+            partitionMapLock.unlock();
+        }
+        return ready;
+    }
+
+    // ---- truncation ----
+
+    private int maybeTruncate() {
+        Map<TopicPartition, PartitionFetchState> truncating = ready(PartitionFetchState.State.TRUNCATING);
+        if (truncating.isEmpty()) {
+            return 0;
+        }
+        Map<TopicPartition, Integer> latestEpochs = new LinkedHashMap<>();
+        partitionMapLock.lock();
+        try {
+            truncating.forEach((tp, state) -> {
+                Partition p = partitions.apply(tp).orElse(null);
+                OptionalInt latest = p == null ? OptionalInt.empty() : p.log().latestEpoch();
+                if (p == null) {
+                    delay(tp, state);
+                } else if (latest.isPresent()) {
+                    latestEpochs.put(tp, latest.getAsInt());
+                } else {
+                    // No epochs to compare: Kafka's rule, truncate to the high watermark we started from.
+                    truncate(tp, state, p, new OffsetTruncationState(state.fetchOffset(), true));
+                }
+            });
+        } finally {
+            partitionMapLock.unlock();
+        }
+        if (latestEpochs.isEmpty()) {
+            return truncating.size();
+        }
+        OffsetForLeaderEpochResponseData response;
+        try {
+            response = endpoint.offsetsForLeaderEpoch(OffsetsForLeaderEpochRequest.Builder.forFollower(
+                epochRequest(latestEpochs, truncating), localBrokerId));
+        } catch (IOException e) {
+            logFailure("OffsetsForLeaderEpoch to", e);
+            delayUnchanged(truncating, latestEpochs.keySet());
+            return truncating.size() - latestEpochs.size();
+        }
+        partitionMapLock.lock();
+        try {
+            for (OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult t : response.topics()) {
+                for (EpochEndOffset r : t.partitions()) {
+                    TopicPartition tp = new TopicPartition(t.topic(), r.partition());
+                    PartitionFetchState state = states.get(tp);
+                    if (state != null && state.equals(truncating.get(tp))) {
+                        onEpochEndOffset(tp, state, r);
+                    }
+                }
+            }
+        } finally {
+            partitionMapLock.unlock();
+        }
+        return truncating.size();
+    }
+
+    private static OffsetForLeaderTopicCollection epochRequest(Map<TopicPartition, Integer> latestEpochs,
+                                                               Map<TopicPartition, PartitionFetchState> states) {
+        OffsetForLeaderTopicCollection topics = new OffsetForLeaderTopicCollection();
+        latestEpochs.forEach((tp, epoch) -> {
+            OffsetForLeaderTopic topic = topics.find(tp.topic());
+            if (topic == null) {
+                topic = new OffsetForLeaderTopic().setTopic(tp.topic());
+                topics.add(topic);
+            }
+            topic.partitions().add(new OffsetForLeaderPartition().setPartition(tp.partition())
+                .setCurrentLeaderEpoch(states.get(tp).currentLeaderEpoch()).setLeaderEpoch(epoch));
+        });
+        return topics;
+    }
+
+    /** The leader's answer for one partition; caller holds the lock. */
+    private void onEpochEndOffset(TopicPartition tp, PartitionFetchState state, EpochEndOffset r) {
+        Errors error = Errors.forCode(r.errorCode());
+        Partition p = partitions.apply(tp).orElse(null);
+        if (error != Errors.NONE || p == null) {
+            LOG.debug("{}: cannot truncate {} yet: {}", name, tp, p == null ? "not hosted" : error);
+            delay(tp, state);
+            return;
+        }
+        long leo = p.log().logEndOffset();
+        OffsetTruncationState target = OffsetTruncationState.of(r.endOffset(), r.leaderEpoch(),
+            r.leaderEpoch() < 0 ? Optional.empty() : p.log().endOffsetForEpoch(r.leaderEpoch()), leo,
+            state.fetchOffset());
+        truncate(tp, state, p, target);
+    }
+
+    /** Caller holds the lock. */
+    private void truncate(TopicPartition tp, PartitionFetchState state, Partition p, OffsetTruncationState target) {
+        try {
+            long before = p.log().logEndOffset();
+            Errors error = p.truncateTo(target.offset(), state.currentLeaderEpoch());
+            if (error != Errors.NONE) {
+                delay(tp, state);
+                return;
+            }
+            long end = p.log().logEndOffset();
+            if (end < before) {
+                LOG.info("{}: truncated {} from {} to {} (leader {})", name, tp, before, end, leader);
+            }
+            states.put(tp, target.truncationCompleted() ? state.fetchingAt(end) : state.truncatingAt(end));
+        } catch (KafkaStorageException e) {
+            fail(tp, e);
+        }
+    }
+
+    // ---- fetch ----
+
+    private int maybeFetch() {
+        Map<TopicPartition, PartitionFetchState> fetching = ready(PartitionFetchState.State.FETCHING);
+        Map<TopicPartition, FetchRequest.PartitionData> data = new LinkedHashMap<>();
+        partitionMapLock.lock();
+        try {
+            fetching.forEach((tp, state) -> {
+                Partition p = partitions.apply(tp).orElse(null);
+                if (p == null) {
+                    delay(tp, state);
+                } else {
+                    data.put(tp, new FetchRequest.PartitionData(state.topicId(), state.fetchOffset(),
+                        p.log().logStartOffset(), config.replicaFetchMaxBytes(),
+                        Optional.of(state.currentLeaderEpoch())));
+                }
+            });
+        } finally {
+            partitionMapLock.unlock();
+        }
+        if (data.isEmpty()) {
+            return 0;
+        }
+        FetchResponseData response;
+        try {
+            response = endpoint.fetch(FetchRequest.Builder.forReplica(FETCH_VERSION, localBrokerId, -1L,
+                    config.replicaFetchWaitMaxMs(), config.replicaFetchMinBytes(), data)
+                .setMaxBytes(config.replicaFetchResponseMaxBytes()));
+        } catch (IOException e) {
+            logFailure("Fetch from", e);
+            delayUnchanged(fetching, data.keySet());
+            return 0;
+        }
+        Errors error = Errors.forCode(response.errorCode());
+        if (error != Errors.NONE) {
+            LOG.warn("{}: Fetch from {} answered {}", name, leader, error);
+            delayUnchanged(fetching, data.keySet());
+            return 0;
+        }
+        processFetchResponse(response, fetching);
+        return data.size();
+    }
+
+    private void processFetchResponse(FetchResponseData response, Map<TopicPartition, PartitionFetchState> sent) {
+        partitionMapLock.lock();
+        try {
+            for (FetchResponseData.FetchableTopicResponse t : response.responses()) {
+                String topic = topicName(t, sent);
+                for (FetchResponseData.PartitionData pd : t.partitions()) {
+                    TopicPartition tp = new TopicPartition(topic, pd.partitionIndex());
+                    PartitionFetchState state = states.get(tp);
+                    if (topic != null && state != null && state.equals(sent.get(tp))) {
+                        onPartitionData(tp, state, pd);
+                    }
+                }
+            }
+        } finally {
+            partitionMapLock.unlock();
+        }
+    }
+
+    /** Names for v12 and below, ids from v13: resolve either to our topic name. */
+    private static String topicName(FetchResponseData.FetchableTopicResponse t,
+                                    Map<TopicPartition, PartitionFetchState> sent) {
+        if (t.topic() != null && !t.topic().isEmpty()) {
+            return t.topic();
+        }
+        for (Map.Entry<TopicPartition, PartitionFetchState> e : sent.entrySet()) {
+            Uuid id = e.getValue().topicId();
+            if (id != null && id.equals(t.topicId())) {
+                return e.getKey().topic();
+            }
+        }
+        return null;
+    }
+
+    /** Caller holds the lock. */
+    private void onPartitionData(TopicPartition tp, PartitionFetchState state, FetchResponseData.PartitionData pd) {
+        Partition p = partitions.apply(tp).orElse(null);
+        Errors error = Errors.forCode(pd.errorCode());
+        if (p == null) {
+            delay(tp, state);
+            return;
+        }
+        try {
+            if (error == Errors.NONE) {
+                append(tp, state, p, pd);
+            } else if (error == Errors.OFFSET_OUT_OF_RANGE) {
+                onOffsetOutOfRange(tp, state, p, pd);
+            } else {
+                // NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, ...: the partition
+                // stays here until the next LeaderAndIsr moves it; retry after the backoff.
+                if (isLeadershipChange(error)) {
+                    LOG.debug("{}: {} answered {} for {}", name, leader, error, tp);
+                } else {
+                    LOG.warn("{}: {} answered {} for {}", name, leader, error, tp);
+                }
+                delay(tp, state);
+            }
+        } catch (KafkaStorageException e) {
+            fail(tp, e);
+        }
+    }
+
+    /**
+     * Errors that are expected while a leadership change (or a new partition) reaches the brokers
+     * one by one.
+     */
+    private static boolean isLeadershipChange(Errors error) {
+        return error == Errors.NOT_LEADER_OR_FOLLOWER || error == Errors.FENCED_LEADER_EPOCH
+            || error == Errors.UNKNOWN_LEADER_EPOCH || error == Errors.UNKNOWN_TOPIC_OR_PARTITION;
+    }
+
+    private void append(TopicPartition tp, PartitionFetchState state, Partition p,
+                        FetchResponseData.PartitionData pd) {
+        MemoryRecords records = toMemoryRecords(FetchResponse.recordsOrFail(pd));
+        int epoch = state.currentLeaderEpoch();
+        if (records.sizeInBytes() > 0) {
+            Partition.AppendResult result = p.appendRecordsToFollower(records, epoch);
+            if (result.error() != Errors.NONE) {
+                LOG.warn("{}: append of fetched data to {} failed: {} {}", name, tp, result.error(),
+                    result.errorMessage() == null ? "" : result.errorMessage());
+                delay(tp, state);
+                return;
+            }
+        }
+        if (p.updateFollowerOffsets(pd.highWatermark(), pd.logStartOffset(), epoch) != Errors.NONE) {
+            delay(tp, state);
+            return;
+        }
+        states.put(tp, state.fetchingAt(p.log().logEndOffset()));
+    }
+
+    /**
+     * Our fetch offset is outside the leader's log: behind its log start (retention moved it),
+     * so start over there; or past its end (it lost data we have, e.g. unclean election), so cut
+     * back to its high watermark; otherwise truncate again by epoch.
+     */
+    private void onOffsetOutOfRange(TopicPartition tp, PartitionFetchState state, Partition p,
+                                    FetchResponseData.PartitionData pd) {
+        long leo = p.log().logEndOffset();
+        int epoch = state.currentLeaderEpoch();
+        Errors error;
+        if (pd.logStartOffset() > leo) {
+            LOG.warn("{}: {} is behind the leader's log start {} (LEO {}), starting over there", name, tp,
+                pd.logStartOffset(), leo);
+            error = p.truncateFullyAndStartAt(pd.logStartOffset(), epoch);
+        } else if (pd.highWatermark() >= 0 && pd.highWatermark() < leo) {
+            LOG.warn("{}: {} is ahead of the leader (LEO {}, leader HW {}), truncating to the leader's HW", name,
+                tp, leo, pd.highWatermark());
+            error = p.truncateTo(pd.highWatermark(), epoch);
+        } else {
+            states.put(tp, state.truncatingAt(p.log().highWatermark()).delayedUntil(backoffDeadline()));
+            return;
+        }
+        if (error != Errors.NONE) {
+            delay(tp, state);
+            return;
+        }
+        states.put(tp, state.fetchingAt(p.log().logEndOffset()));
+    }
+
+    static MemoryRecords toMemoryRecords(Records records) {
+        if (records instanceof MemoryRecords memory) {
+            return memory;
+        }
+        if (records instanceof FileRecords file) {
+            ByteBuffer buffer = ByteBuffer.allocate(file.sizeInBytes());
+            try {
+                file.readInto(buffer, 0);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot read fetched records", e);
+            }
+            return MemoryRecords.readableRecords(buffer);
+        }
+        throw new IllegalArgumentException("Unsupported records " + records.getClass().getName());
+    }
+
+    private void logFailure(String what, IOException e) {
+        if (shuttingDown) {
+            LOG.debug("{}: {} {} failed while shutting down: {}", name, what, leader, e.toString());
+        } else {
+            LOG.warn("{}: {} {} failed: {}", name, what, leader, e.toString());
+        }
+    }
+
+    // ---- backoff ----
+
+    private long backoffDeadline() {
+        return time.milliseconds() + config.replicaFetchBackoffMs();
+    }
+
+    /** Caller holds the lock. */
+    private void delay(TopicPartition tp, PartitionFetchState state) {
+        states.put(tp, state.delayedUntil(backoffDeadline()));
+    }
+
+    /** Backs off the partitions that are still as they were when the request went out. */
+    private void delayUnchanged(Map<TopicPartition, PartitionFetchState> sent, Collection<TopicPartition> tps) {
+        partitionMapLock.lock();
+        try {
+            for (TopicPartition tp : tps) {
+                PartitionFetchState state = states.get(tp);
+                if (state != null && state.equals(sent.get(tp))) {
+                    delay(tp, state);
+                }
+            }
+        } finally {
+            partitionMapLock.unlock();
+        }
+    }
+
+    /** The log is offline: stop fetching it (the log dir failure handling takes it from here). */
+    private void fail(TopicPartition tp, KafkaStorageException e) {
+        LOG.error("{}: stopped fetching {}: {}", name, tp, e.getMessage());
+        states.remove(tp);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

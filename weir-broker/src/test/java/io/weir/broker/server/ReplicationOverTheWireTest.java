@@ -1,0 +1,250 @@
+package io.weir.broker.server;
+
+import static io.weir.broker.server.ReplicationTestKit.records;
+import static io.weir.broker.server.ReplicationTestKit.values;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.weir.broker.BrokerConfig;
+import io.weir.broker.api.BrokerContext;
+import io.weir.broker.api.FetchApi;
+import io.weir.broker.api.KafkaApis;
+import io.weir.broker.api.ListOffsetsApi;
+import io.weir.broker.api.PartitionApis;
+import io.weir.broker.metrics.BrokerTopicStats;
+import io.weir.broker.network.Endpoint;
+import io.weir.broker.network.RequestChannel;
+import io.weir.broker.network.RequestHandlerPool;
+import io.weir.broker.network.SocketServer;
+import io.weir.broker.network.SocketServerConfig;
+import io.weir.broker.purgatory.DelayedOperationPurgatory;
+import io.weir.broker.purgatory.SystemTimer;
+import io.weir.broker.replica.BlockingKafkaClient;
+import io.weir.broker.replica.BrokerEndpoint;
+import io.weir.cluster.controller.BrokerRequest;
+import io.weir.cluster.controller.LiveBroker;
+import io.weir.cluster.zk.EndpointInfo;
+import io.weir.common.KafkaScheduler;
+import io.weir.common.Time;
+import io.weir.storage.Log;
+import io.weir.storage.LogConfig;
+import io.weir.storage.LogManager;
+import io.weir.storage.LogManagerConfig;
+import io.weir.storage.cleaner.CleanerConfig;
+import io.weir.storage.cleaner.LogCleaner;
+
+/**
+ * A follower with its fetcher thread and socket client against a leader served by the real
+ * network layer, FetchApi, OffsetsForLeaderEpoch and ListOffsets handlers: divergent-tail
+ * truncation, long-poll replication, acks=all and a new leader's unsafe HW, on the system clock.
+ */
+@Timeout(60)
+class ReplicationOverTheWireTest {
+
+    private static final TopicPartition TP = new TopicPartition("wire", 0);
+    private static final Uuid TOPIC_ID = Uuid.randomUuid();
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private final class Node {
+        final LogManager logManager;
+        final ReplicaManager replicaManager;
+
+        Node(int id, ReplicaConfig config) {
+            KafkaScheduler scheduler = new KafkaScheduler(1, "scheduler-" + id);
+            scheduler.startup();
+            toClose.add(scheduler);
+            logManager = new LogManager(LogManagerConfig.defaults(List.of(dir.resolve("broker-" + id))), scheduler,
+                Time.SYSTEM);
+            logManager.startup(topic -> LogConfig.defaults());
+            toClose.add(logManager::shutdown);
+            SystemTimer timer = new SystemTimer("purgatory-" + id, Time.SYSTEM);
+            toClose.add(timer);
+            AtomicInteger version = new AtomicInteger();
+            IsrWriter zk = (tp, state, expected) -> version.compareAndSet(expected, expected + 1)
+                ? OptionalInt.of(expected + 1) : OptionalInt.empty();
+            replicaManager = new ReplicaManager(id, logManager, new LogCleaner(CleanerConfig.defaults(), List::of,
+                Time.SYSTEM), new DelayedOperationPurgatory<DelayedProduce>("Produce", timer),
+                new DelayedOperationPurgatory<DelayedFetch>("Fetch", timer),
+                new BrokerTopicStats(new SimpleMeterRegistry()), config, zk, scheduler, Time.SYSTEM);
+            replicaManager.startup();
+            toClose.add(replicaManager);
+        }
+
+        Log preload(int epoch, String... values) {
+            Log log = logManager.getOrCreateLog(TP, TOPIC_ID, LogConfig.defaults());
+            log.appendAsLeader(records(values), epoch);
+            return log;
+        }
+    }
+
+    /** Serves Fetch and OffsetsForLeaderEpoch of {@code node} on an ephemeral loopback port. */
+    private int serve(Node node) throws Exception {
+        BrokerContext ctx = context(BrokerConfig.fromProperties(Map.of(BrokerConfig.LISTENERS,
+            "PLAINTEXT://127.0.0.1:0", BrokerConfig.LOG_DIRS, dir.resolve("unused").toString())), node);
+        PartitionApis partitionApis = new PartitionApis(ctx);
+        KafkaApis apis = new KafkaApis()
+            .register(ApiKeys.FETCH, 4, 17, new FetchApi(ctx))
+            .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, partitionApis::offsetsForLeaderEpoch)
+            .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsApi(ctx));
+        RequestChannel channel = new RequestChannel(SocketServerConfig.DEFAULT_QUEUED_MAX_REQUESTS);
+        RequestHandlerPool handlers = new RequestHandlerPool(2, channel, apis, Time.SYSTEM);
+        toClose.add(handlers);
+        SocketServer server = new SocketServer(SocketServerConfig.defaults(List.of(
+            new Endpoint("PLAINTEXT", "127.0.0.1", 0))), channel, apis, Time.SYSTEM);
+        server.startup();
+        toClose.add(server::shutdown);
+        return server.boundPort("PLAINTEXT");
+    }
+
+    /**
+     * The handlers read only some of the broker's components; the rest stay null. Built by
+     * component type so that components others add to the context do not break this test.
+     */
+    private static BrokerContext context(BrokerConfig config, Node node) throws Exception {
+        Map<Class<?>, Object> byType = Map.of(BrokerConfig.class, config, String.class, "cluster", Time.class,
+            Time.SYSTEM, MetadataCache.class, new MetadataCache(), ReplicaManager.class, node.replicaManager,
+            LogManager.class, node.logManager, FetchSessionCache.class, new FetchSessionCache(10, Time.SYSTEM));
+        RecordComponent[] components = BrokerContext.class.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            args[i] = byType.get(types[i]);
+        }
+        Constructor<BrokerContext> constructor = BrokerContext.class.getDeclaredConstructor(types);
+        return constructor.newInstance(args);
+    }
+
+    private static BrokerRequest.LeaderAndIsrRequest leaderAndIsr(int to, int port) {
+        BrokerRequest.PartitionInfo info = new BrokerRequest.PartitionInfo(TP, TOPIC_ID, 1, 1, List.of(1, 2), 0, 1,
+            List.of(1, 2), List.of(), List.of(), List.of(), false);
+        LiveBroker leader = new LiveBroker(1, List.of(new EndpointInfo("PLAINTEXT", "PLAINTEXT", "127.0.0.1", port)),
+            Optional.empty(), 1L);
+        return new BrokerRequest.LeaderAndIsrRequest(to, 1, List.of(info), List.of(leader));
+    }
+
+    @Test
+    void aFollowerTruncatesItsDivergentTailThenReplicatesAcksAllWritesOverTheNetwork() throws Exception {
+        ReplicaConfig d = ReplicaConfig.defaults();
+        ReplicaConfig config = new ReplicaConfig(d.replicaLagTimeMaxMs(), d.replicaFetchMaxBytes(),
+            d.replicaFetchResponseMaxBytes(), 100, 1, 100L, 1, 5_000, "PLAINTEXT");
+        Node leader = new Node(1, config);
+        Node follower = new Node(2, config);
+        leader.preload(0, "a");
+        Log followerLog = follower.preload(0, "a");
+        followerLog.appendAsLeader(records("x", "y"), 0);
+        int port = serve(leader);
+
+        assertThat(leader.replicaManager.becomeLeaderOrFollower(leaderAndIsr(1, port), t -> LogConfig.defaults())
+            .partitionErrors()).containsEntry(TP, Errors.NONE);
+        BlockingKafkaClient consumer = new BlockingKafkaClient(new BrokerEndpoint(1, "127.0.0.1", port), "consumer",
+            5_000);
+        toClose.add(consumer);
+        // "a" may have been acknowledged by the previous leader; this leader's HW (0) does not show it yet.
+        assertThat(listOffset(consumer, ListOffsetsRequest.LATEST_TIMESTAMP).errorCode())
+            .isEqualTo(Errors.OFFSET_NOT_AVAILABLE.code());
+        assertThat(listOffset(consumer, ListOffsetsRequest.MAX_TIMESTAMP).errorCode())
+            .isEqualTo(Errors.OFFSET_NOT_AVAILABLE.code());
+        assertThat(listOffset(consumer, ListOffsetsRequest.EARLIEST_TIMESTAMP).offset()).isZero();
+
+        assertThat(follower.replicaManager.becomeLeaderOrFollower(leaderAndIsr(2, port), t -> LogConfig.defaults())
+            .partitionErrors()).containsEntry(TP, Errors.NONE);
+
+        CompletableFuture<ProducePartitionResult> acked = new CompletableFuture<>();
+        leader.replicaManager.appendRecords(30_000L, (short) -1, Map.of(TP, records("b", "c")),
+            r -> acked.complete(r.get(TP)));
+        ProducePartitionResult result = acked.get(30, TimeUnit.SECONDS);
+
+        assertThat(result.error()).isEqualTo(Errors.NONE);
+        assertThat(result.baseOffset()).isEqualTo(1);
+        assertThat(values(followerLog)).containsExactly("a", "b", "c");
+        assertThat(followerLog.leaderEpochCache().epochEntries()).extracting(e -> e.epoch()).containsExactly(0, 1);
+        awaitUntil("the follower's HW", () -> followerLog.highWatermark() == 3);
+        assertThat(leader.replicaManager.partition(TP).orElseThrow().followerLogEndOffset(2)).isEqualTo(3);
+        ListOffsetsPartitionResponse latest = listOffset(consumer, ListOffsetsRequest.LATEST_TIMESTAMP);
+        assertThat(latest.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(latest.offset()).isEqualTo(3);
+        assertThat(latest.leaderEpoch()).isEqualTo(1);
+
+        FetchResponseData.PartitionData fenced = consumerFetch(consumer, 0);
+        assertThat(fenced.errorCode()).isEqualTo(Errors.FENCED_LEADER_EPOCH.code());
+        assertThat(fenced.currentLeader().leaderId()).as("KIP-951: where the leader is").isEqualTo(1);
+        assertThat(fenced.currentLeader().leaderEpoch()).isEqualTo(1);
+        assertThat(consumerFetch(consumer, 1).highWatermark()).isEqualTo(3);
+    }
+
+    private static FetchResponseData.PartitionData consumerFetch(BlockingKafkaClient client, int leaderEpoch)
+            throws IOException {
+        Map<TopicPartition, FetchRequest.PartitionData> data = Map.of(TP,
+            new FetchRequest.PartitionData(TOPIC_ID, 0, 0, 1024, Optional.of(leaderEpoch)));
+        FetchResponse response = (FetchResponse) client.send(FetchRequest.Builder.forConsumer((short) 12, 0, 1, data)
+            .build((short) 12));
+        return response.data().responses().get(0).partitions().get(0);
+    }
+
+    private static ListOffsetsPartitionResponse listOffset(BlockingKafkaClient client, long timestamp)
+            throws IOException {
+        ListOffsetsRequest request = ListOffsetsRequest.Builder.forConsumer(true, IsolationLevel.READ_UNCOMMITTED)
+            .setTargetTimes(List.of(new ListOffsetsTopic().setName(TP.topic()).setPartitions(List.of(
+                new ListOffsetsPartition().setPartitionIndex(TP.partition()).setTimestamp(timestamp)
+                    .setCurrentLeaderEpoch(-1)))))
+            .build((short) 7);
+        ListOffsetsResponse response = (ListOffsetsResponse) client.send(request);
+        return response.data().topics().get(0).partitions().get(0);
+    }
+
+    private static void awaitUntil(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package io.weir.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.PartitionReassignment;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Replication through the real Java clients on an in-process three-broker cluster: every
+ * acknowledged record survives the loss of a leader or of the controller; the ISR shrinks and
+ * grows back; min.insync.replicas refuses writes it cannot protect; preferred leaders return;
+ * reassignment and deletion reach every broker.
+ */
+@Tag("integration")
+@Timeout(180)
+class ReplicationIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static void createTopic(WeirCluster cluster, String topic, int partitions, int rf, int minIsr)
+            throws Exception {
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) rf)
+                .configs(Map.of("min.insync.replicas", String.valueOf(minIsr))))).all().get();
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> idempotentProducer(WeirCluster cluster) {
+        return cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+    }
+
+    private static List<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, String topic, int partition,
+                                             int from, int count) throws Exception {
+        List<Future<RecordMetadata>> futures = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            futures.add(producer.send(new ProducerRecord<>(topic, partition, null,
+                ("r" + i).getBytes(StandardCharsets.UTF_8))));
+        }
+        List<RecordMetadata> acked = new ArrayList<>();
+        for (Future<RecordMetadata> f : futures) {
+            acked.add(f.get());
+        }
+        return acked;
+    }
+
+    private static List<String> readAll(WeirCluster cluster, TopicPartition tp, int expected) {
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = cluster.consumer(Map.of())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(r.offset()).as("offset of record %d", values.size()).isEqualTo(values.size());
+                    values.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static List<String> expectedValues(int count) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            values.add("r" + i);
+        }
+        return values;
+    }
+
+    @Test
+    void acknowledgedRecordsSurviveTheLossOfTheLeader() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            TopicPartition tp = new TopicPartition("failover", 0);
+            createTopic(cluster, tp.topic(), 1, 3, 2);
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, tp.topic(), 0, 0, 500);
+                WeirCluster.await("a full ISR", WAIT, () -> cluster.isrOf(tp).size() == 3);
+                int oldLeader = cluster.leaderOf(tp);
+                cluster.kill(oldLeader);
+                WeirCluster.await("a new leader", WAIT,
+                    () -> cluster.leaderOf(tp) >= 0 && cluster.leaderOf(tp) != oldLeader);
+                List<RecordMetadata> acked = send(producer, tp.topic(), 0, 500, 500);
+                assertThat(acked.get(acked.size() - 1).offset()).isEqualTo(999);
+            }
+            assertThat(readAll(cluster, tp, 1000)).containsExactlyElementsOf(expectedValues(1000));
+        }
+    }
+
+    @Test
+    void anotherBrokerTakesOverWhenTheControllerDies() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            WeirCluster.await("a controller", WAIT, () -> cluster.controllerId().isPresent());
+            int first = cluster.controllerId().orElseThrow();
+            cluster.kill(first);
+            WeirCluster.await("a new controller", WAIT,
+                () -> cluster.controllerId().isPresent() && cluster.controllerId().get() != first);
+            TopicPartition tp = new TopicPartition("after-failover", 0);
+            createTopic(cluster, tp.topic(), 1, 2, 1);
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, tp.topic(), 0, 0, 10);
+            }
+            assertThat(readAll(cluster, tp, 10)).containsExactlyElementsOf(expectedValues(10));
+            try (Admin admin = cluster.admin()) {
+                assertThat(admin.describeCluster().controller().get().id()).isEqualTo(cluster.controllerId().get());
+            }
+        }
+    }
+
+    @Test
+    void isrShrinksWhenAFollowerDiesAndGrowsWhenItReturns() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            TopicPartition tp = new TopicPartition("isr", 0);
+            createTopic(cluster, tp.topic(), 1, 3, 2);
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, tp.topic(), 0, 0, 100);
+                WeirCluster.await("a full ISR", WAIT, () -> cluster.isrOf(tp).size() == 3);
+                int leader = cluster.leaderOf(tp);
+                int follower = cluster.runningBrokers().stream().filter(id -> id != leader).findFirst().orElseThrow();
+                cluster.kill(follower);
+                WeirCluster.await("the ISR without " + follower, WAIT,
+                    () -> cluster.isrOf(tp).size() == 2 && !cluster.isrOf(tp).contains(follower));
+                send(producer, tp.topic(), 0, 100, 100);
+                cluster.restart(follower);
+                WeirCluster.await("broker " + follower + " back in the ISR", WAIT,
+                    () -> cluster.isrOf(tp).contains(follower));
+                long followerEnd = cluster.broker(follower).context().replicaManager().partition(tp)
+                    .orElseThrow().log().logEndOffset();
+                assertThat(followerEnd).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void writesAreRefusedWhenTheIsrIsSmallerThanMinInsyncReplicas() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            TopicPartition tp = new TopicPartition("min-isr", 0);
+            createTopic(cluster, tp.topic(), 1, 3, 2);
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, tp.topic(), 0, 0, 10);
+            }
+            WeirCluster.await("a full ISR", WAIT, () -> cluster.isrOf(tp).size() == 3);
+            int leader = cluster.leaderOf(tp);
+            for (int id : cluster.runningBrokers()) {
+                if (id != leader) {
+                    cluster.kill(id);
+                }
+            }
+            WeirCluster.await("an ISR of one", WAIT, () -> cluster.isrOf(tp).size() == 1);
+            try (KafkaProducer<byte[], byte[]> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
+                Future<RecordMetadata> f = producer.send(new ProducerRecord<>(tp.topic(), 0, null, "x".getBytes()));
+                assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(NotEnoughReplicasException.class);
+            }
+            assertThat(readAll(cluster, tp, 10)).containsExactlyElementsOf(expectedValues(10));
+        }
+    }
+
+    @Test
+    void preferredLeaderIsElectedAgainAfterItReturns() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            TopicPartition tp = new TopicPartition("preferred", 0);
+            createTopic(cluster, tp.topic(), 1, 3, 1);
+            int preferred;
+            try (Admin admin = cluster.admin()) {
+                TopicDescription d = admin.describeTopics(List.of(tp.topic())).allTopicNames().get().get(tp.topic());
+                preferred = d.partitions().get(0).replicas().get(0).id();
+            }
+            WeirCluster.await("a full ISR", WAIT, () -> cluster.isrOf(tp).size() == 3);
+            cluster.kill(preferred);
+            WeirCluster.await("another leader", WAIT,
+                () -> cluster.leaderOf(tp) >= 0 && cluster.leaderOf(tp) != preferred);
+            cluster.restart(preferred);
+            WeirCluster.await("the preferred replica in the ISR", WAIT, () -> cluster.isrOf(tp).contains(preferred));
+            try (Admin admin = cluster.admin()) {
+                admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).all().get();
+            }
+            WeirCluster.await("the preferred leader back", WAIT, () -> cluster.leaderOf(tp) == preferred);
+        }
+    }
+
+    @Test
+    void reassignmentMovesAPartitionToOtherBrokers() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            TopicPartition tp = new TopicPartition("moving", 0);
+            try (Admin admin = cluster.admin()) {
+                admin.createTopics(List.of(new NewTopic(tp.topic(), Map.of(0, List.of(0, 1))))).all().get();
+            }
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, tp.topic(), 0, 0, 100);
+            }
+            try (Admin admin = cluster.admin()) {
+                admin.alterPartitionReassignments(Map.of(tp,
+                    Optional.of(new NewPartitionReassignment(List.of(1, 2))))).all().get();
+                WeirCluster.await("the reassignment to finish", WAIT, () -> {
+                    Map<TopicPartition, PartitionReassignment> ongoing;
+                    try {
+                        ongoing = admin.listPartitionReassignments().reassignments().get();
+                        TopicDescription d = admin.describeTopics(List.of(tp.topic())).allTopicNames().get()
+                            .get(tp.topic());
+                        return ongoing.isEmpty() && d.partitions().get(0).replicas().stream()
+                            .map(n -> n.id()).toList().equals(List.of(1, 2));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+            WeirCluster.await("broker 0 to drop its replica", WAIT,
+                () -> cluster.broker(0).context().replicaManager().partition(tp).isEmpty());
+            assertThat(readAll(cluster, tp, 100)).containsExactlyElementsOf(expectedValues(100));
+            assertThat(cluster.broker(2).context().replicaManager().partition(tp).orElseThrow().log().logEndOffset())
+                .isEqualTo(100);
+        }
+    }
+
+    @Test
+    void deletedTopicLeavesEveryBroker() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            createTopic(cluster, "doomed", 3, 3, 1);
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, "doomed", 0, 0, 10);
+            }
+            try (Admin admin = cluster.admin()) {
+                admin.deleteTopics(List.of("doomed")).all().get();
+                assertThat(admin.listTopics().names().get()).doesNotContain("doomed");
+            }
+            for (int id : cluster.runningBrokers()) {
+                Path logDir = cluster.broker(id).config().logDirs().get(0);
+                WeirCluster.await("broker " + id + " to delete the logs", WAIT, () -> {
+                    try (var files = Files.list(logDir)) {
+                        return files.noneMatch(p -> p.getFileName().toString().startsWith("doomed-")
+                            && !p.getFileName().toString().endsWith("-delete"));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void controlledShutdownMovesLeadershipBeforeTheBrokerStops() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            TopicPartition tp = new TopicPartition("rolling", 0);
+            createTopic(cluster, tp.topic(), 1, 3, 2);
+            WeirCluster.await("a full ISR", WAIT, () -> cluster.isrOf(tp).size() == 3);
+            int leader = cluster.leaderOf(tp);
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, tp.topic(), 0, 0, 100);
+                cluster.stop(leader);
+                WeirCluster.await("another leader", WAIT,
+                    () -> cluster.leaderOf(tp) >= 0 && cluster.leaderOf(tp) != leader);
+                send(producer, tp.topic(), 0, 100, 100);
+                cluster.restart(leader);
+            }
+            assertThat(readAll(cluster, tp, 200)).containsExactlyElementsOf(expectedValues(200));
+        }
+    }
+}
