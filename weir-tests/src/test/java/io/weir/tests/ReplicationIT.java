@@ -20,8 +20,10 @@ import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -265,6 +267,47 @@ class ReplicationIT {
                         return false;
                     }
                 });
+            }
+        }
+    }
+
+    @Test
+    void consumerGroupKeepsItsOffsetsWhenTheCoordinatorDies() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
+            TopicPartition tp = new TopicPartition("grouped", 0);
+            createTopic(cluster, tp.topic(), 1, 3, 2);
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, tp.topic(), 0, 0, 100);
+            }
+            Map<String, Object> group = Map.of(ConsumerConfig.GROUP_ID_CONFIG, "failover-group");
+            try (KafkaConsumer<byte[], byte[]> consumer = cluster.consumer(group)) {
+                consumer.subscribe(List.of(tp.topic()));
+                int read = 0;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (read < 60 && System.nanoTime() < deadline) {
+                    read += consumer.poll(Duration.ofMillis(200)).count();
+                }
+                assertThat(read).isGreaterThanOrEqualTo(60);
+                consumer.commitSync(Map.of(tp, new OffsetAndMetadata(60)));
+            }
+            int coordinator;
+            try (Admin admin = cluster.admin()) {
+                coordinator = admin.describeConsumerGroups(List.of("failover-group")).all().get()
+                    .get("failover-group").coordinator().id();
+            }
+            WeirCluster.await("a full ISR of the offsets partition", WAIT, () -> cluster.runningBrokers().stream()
+                .allMatch(id -> cluster.broker(id).context().metadataCache().topic("__consumer_offsets")
+                    .map(t -> t.partitions().values().stream().allMatch(p -> p.isr().size() == 3)).orElse(false)));
+            cluster.kill(coordinator);
+            try (KafkaConsumer<byte[], byte[]> consumer = cluster.consumer(group)) {
+                consumer.subscribe(List.of(tp.topic()));
+                List<Long> offsets = new ArrayList<>();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (offsets.size() < 40 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> offsets.add(r.offset()));
+                }
+                assertThat(offsets).as("the new coordinator serves the committed offset 60")
+                    .startsWith(60L).hasSize(40);
             }
         }
     }
