@@ -24,6 +24,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Tag;
@@ -207,6 +216,25 @@ class ProduceConsumeIT extends SingleBrokerIT {
             assertThat(admin.listTopics().names().get()).doesNotContain("admin-a");
             Set<String> names = admin.listTopics().names().get();
             assertThat(names).doesNotContain("admin-a");
+        }
+    }
+
+    @Test
+    void produceToAnUnknownTopicIdIsAnsweredUnderThatId() throws Exception {
+        Uuid unknown = Uuid.randomUuid();
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(10_000);
+        ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setTopicId(unknown);
+        td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
+            .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes()))));
+        data.topicData().add(td);
+        short version = 13;
+        try (RawKafkaClient client = RawKafkaClient.connect(broker.bootstrapServers())) {
+            ProduceResponse response = client.send(new ProduceRequest.Builder(version, version, data), version,
+                ProduceResponse.class);
+            ProduceResponseData.TopicProduceResponse topic = response.data().responses().iterator().next();
+            assertThat(topic.topicId()).isEqualTo(unknown);
+            assertThat(topic.partitionResponses()).singleElement()
+                .satisfies(p -> assertThat(p.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_ID.code()));
         }
     }
 }

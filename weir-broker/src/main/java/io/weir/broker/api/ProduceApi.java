@@ -34,6 +34,9 @@ public final class ProduceApi implements ApiHandler {
         this.ctx = ctx;
     }
 
+    /** Keys results of unknown topic ids; '?' cannot appear in a topic name. */
+    private static final String UNKNOWN_ID_PREFIX = "?unknown-id:";
+
     @Override
     public void handle(Request request) {
         ProduceRequest req = request.body(ProduceRequest.class);
@@ -43,9 +46,12 @@ public final class ProduceApi implements ApiHandler {
         Map<String, Uuid> topicIds = new HashMap<>();
         for (ProduceRequestData.TopicProduceData topic : req.data().topicData()) {
             String name = resolveName(topic);
-            topicIds.put(name, topic.topicId());
+            // An id this broker does not know yet (a restart before the controller's metadata
+            // arrived) is answered UNKNOWN_TOPIC_ID under that same id, so the client retries.
+            String key = name != null ? name : UNKNOWN_ID_PREFIX + topic.topicId();
+            topicIds.put(key, topic.topicId());
             for (ProduceRequestData.PartitionProduceData pd : topic.partitionData()) {
-                TopicPartition tp = new TopicPartition(name == null ? "" : name, pd.index());
+                TopicPartition tp = new TopicPartition(key, pd.index());
                 Errors error = validate(name, acks, request.apiVersion(), pd);
                 if (error != Errors.NONE) {
                     failed.put(tp, ProducePartitionResult.error(error, null));
@@ -102,7 +108,8 @@ public final class ProduceApi implements ApiHandler {
         Map<String, TopicProduceResponse> byTopic = new LinkedHashMap<>();
         results.forEach((tp, r) -> {
             TopicProduceResponse topic = byTopic.computeIfAbsent(tp.topic(), t -> {
-                TopicProduceResponse created = new TopicProduceResponse().setName(t)
+                TopicProduceResponse created = new TopicProduceResponse()
+                    .setName(t.startsWith(UNKNOWN_ID_PREFIX) ? "" : t)
                     .setTopicId(topicIds.getOrDefault(t, Uuid.ZERO_UUID));
                 data.responses().add(created);
                 return created;
