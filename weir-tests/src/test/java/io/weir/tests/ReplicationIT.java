@@ -313,6 +313,46 @@ class ReplicationIT {
     }
 
     @Test
+    void uncleanElectionLetsAnOutOfSyncReplicaLeadAndLosesOnlyWhatItMissed() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(2).start()) {
+            TopicPartition clean = new TopicPartition("clean", 0);
+            TopicPartition unclean = new TopicPartition("unclean", 0);
+            try (Admin admin = cluster.admin()) {
+                admin.createTopics(List.of(
+                    new NewTopic(clean.topic(), Map.of(0, List.of(0, 1))),
+                    new NewTopic(unclean.topic(), Map.of(0, List.of(0, 1)))
+                        .configs(Map.of("unclean.leader.election.enable", "true")))).all().get();
+            }
+            try (KafkaProducer<byte[], byte[]> producer = idempotentProducer(cluster)) {
+                send(producer, clean.topic(), 0, 0, 50);
+                send(producer, unclean.topic(), 0, 0, 50);
+                WeirCluster.await("full ISRs", WAIT,
+                    () -> cluster.isrOf(clean).size() == 2 && cluster.isrOf(unclean).size() == 2);
+                cluster.kill(1);
+                WeirCluster.await("ISRs of the leader alone", WAIT,
+                    () -> cluster.isrOf(clean).equals(List.of(0)) && cluster.isrOf(unclean).equals(List.of(0)));
+                send(producer, clean.topic(), 0, 50, 50);
+                send(producer, unclean.topic(), 0, 50, 50);
+            }
+            cluster.kill(0);
+            cluster.restart(1);
+            WeirCluster.await("broker 1 to lead the unclean topic", WAIT, () -> cluster.leaderOf(unclean) == 1);
+            assertThat(cluster.leaderOf(clean)).as("the clean topic stays offline without an ISR member")
+                .isEqualTo(-1);
+            assertThat(readAll(cluster, unclean, 50)).as("only what broker 1 had before it left the ISR")
+                .containsExactlyElementsOf(expectedValues(50));
+            assertThat(cluster.broker(1).context().replicaManager().partition(unclean).orElseThrow().log()
+                .logEndOffset()).isEqualTo(50);
+            cluster.restart(0);
+            WeirCluster.await("broker 0 to truncate the records the new leader never had", WAIT,
+                () -> cluster.broker(0).context().replicaManager().partition(unclean)
+                    .map(p -> p.log().logEndOffset() == 50 && !p.isLeader()).orElse(false));
+            WeirCluster.await("broker 0 to lead the clean topic again", WAIT, () -> cluster.leaderOf(clean) == 0);
+            assertThat(readAll(cluster, clean, 100)).containsExactlyElementsOf(expectedValues(100));
+        }
+    }
+
+    @Test
     void controlledShutdownMovesLeadershipBeforeTheBrokerStops() throws Exception {
         try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
             TopicPartition tp = new TopicPartition("rolling", 0);
