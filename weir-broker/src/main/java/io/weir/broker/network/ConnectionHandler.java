@@ -217,7 +217,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void retrySubmit(Request request) {
-        if (inFlight == request && channel.isActive() && !requestChannel.offer(request)) {
+        if (inFlight != request || !channel.isActive()) {
+            request.releaseFrame(); // dropped before any handler saw it
+        } else if (!requestChannel.offer(request)) {
             requestChannel.whenSpace(() -> onEventLoop(() -> retrySubmit(request)));
             return;
         }

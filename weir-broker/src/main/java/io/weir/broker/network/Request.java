@@ -2,6 +2,7 @@ package io.weir.broker.network;
 
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -13,6 +14,8 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * One parsed request and the way back to its connection. It must be completed exactly once, by
@@ -33,15 +36,31 @@ public final class Request {
     private final long receivedTimeNs;
     private final RequestCompletion completion;
     private final AtomicBoolean completed = new AtomicBoolean();
+    /** The pooled frame a produce body's records are slices of; null once released or never kept. */
+    private final AtomicReference<ByteBuf> frame;
 
     Request(RequestHeader header, AbstractRequest body, int sizeInBytes, ConnectionInfo connection,
-            long receivedTimeNs, RequestCompletion completion) {
+            long receivedTimeNs, RequestCompletion completion, ByteBuf frame) {
         this.header = header;
         this.body = body;
         this.sizeInBytes = sizeInBytes;
         this.connection = connection;
         this.receivedTimeNs = receivedTimeNs;
         this.completion = completion;
+        this.frame = new AtomicReference<>(frame);
+    }
+
+    /**
+     * Gives the request frame back to the network buffer pool. Called once nothing reads the body
+     * any more: by the request handler thread when its handler returns (a produce has appended its
+     * records by then; a response still to come does not read them), or by the network layer for
+     * a request dropped before any handler saw it. Idempotent.
+     */
+    void releaseFrame() {
+        ByteBuf kept = frame.getAndSet(null);
+        if (kept != null) {
+            kept.release();
+        }
     }
 
     public RequestHeader header() {

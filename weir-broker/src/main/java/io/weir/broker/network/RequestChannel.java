@@ -78,7 +78,10 @@ public final class RequestChannel {
 
     /** Drops everything queued (at shutdown, once the connections are closed). */
     void clear() {
-        queue.clear();
+        Request request;
+        while ((request = queue.poll()) != null) {
+            request.releaseFrame();
+        }
         waiters.clear();
     }
 }

@@ -10,7 +10,7 @@ import io.weir.common.Time;
 
 /**
  * {@code num.io.threads} threads that take requests from the {@link RequestChannel} and call the
- * {@link ApiRequestHandler}. A handler exception is logged once here and answered with the API's
+ * {@link ApiRequestHandler}, then give the request's frame back to the pool. A handler exception is logged once here and answered with the API's
  * error response. Requests of connections that closed meanwhile are still handled. Threads are never
  * interrupted (an interrupt would close a FileChannel the handler is reading); {@link #close()}
  * stops them at their next poll.
@@ -74,6 +74,9 @@ public final class RequestHandlerPool implements AutoCloseable {
             if (!request.isCompleted()) {
                 respondWithError(request, t);
             }
+        } finally {
+            // Handlers read a request's body only on this thread, before they return.
+            request.releaseFrame();
         }
     }
 

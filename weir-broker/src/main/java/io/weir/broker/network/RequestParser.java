@@ -13,8 +13,12 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Turns one request frame (without its size prefix) into a {@link Request}: header, then body,
- * with kafka-clients' parsers. The frame is copied into a heap buffer first because the parsed
- * body may keep slices of it (produce records) after the pooled frame is released.
+ * with kafka-clients' parsers reading the pooled frame in place. Every body field is copied out
+ * while parsing except a produce request's records, which stay slices of the frame: a produce
+ * {@link Request} therefore keeps a reference to the frame until its handler is done
+ * ({@link Request#releaseFrame()}), and the records go from the socket's buffer to the log file
+ * without passing through the heap. (Copying each frame to the heap was ~90% of the broker's
+ * allocation under produce load, and the file write then copied it again into a direct buffer.)
  *
  * <p>Stateless apart from its immutable settings; thread-safe.
  */
@@ -33,15 +37,22 @@ final class RequestParser {
         this.supportedApis = supportedApis;
     }
 
+    /** The caller keeps its reference to {@code frame}; a produce request takes one of its own. */
     Request parse(ByteBuf frame, ConnectionInfo connection, long receivedTimeNs, RequestCompletion completion)
             throws InvalidFrameException {
         int size = frame.readableBytes();
-        ByteBuffer buffer = ByteBuffer.allocate(size);
-        frame.readBytes(buffer);
-        buffer.flip();
+        boolean inPlace = frame.nioBufferCount() == 1;
+        ByteBuffer buffer = inPlace ? frame.nioBuffer() : copyToHeap(frame);
         RequestHeader header = parseHeader(buffer);
         AbstractRequest body = parseBody(header, buffer);
-        return new Request(header, body, size, connection, receivedTimeNs, completion);
+        ByteBuf kept = inPlace && header.apiKey() == ApiKeys.PRODUCE ? frame.retain() : null;
+        return new Request(header, body, size, connection, receivedTimeNs, completion, kept);
+    }
+
+    private static ByteBuffer copyToHeap(ByteBuf frame) {
+        ByteBuffer buffer = ByteBuffer.allocate(frame.readableBytes());
+        frame.getBytes(frame.readerIndex(), buffer);
+        return buffer.flip();
     }
 
     private static RequestHeader parseHeader(ByteBuffer buffer) throws InvalidFrameException {

@@ -1,0 +1,452 @@
+#!/usr/bin/env python3
+"""Weir and Apache Kafka 4.3.1 side by side on this machine, driven by the same Kafka client tools.
+
+Run through bench/compare.sh (which documents the options). For every round the brokers alternate
+(Weir, then Kafka), each started fresh on free loopback ports with data in a temp dir; a warm-up
+round runs first and is not counted. Per workload it records records/s, MB/s, latency percentiles,
+the broker processes' CPU seconds (user+sys from /proc) per million records, and their peak
+resident memory (VmHWM). Medians over the counted rounds and the Weir/Kafka ratio go to stdout and,
+unless --no-docs, are appended to docs/benchmarks.md.
+"""
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KAFKA_LIB = os.path.join(ROOT, "bench", "target", "kafka-lib")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+THROUGHPUT_PROPS = ["linger.ms=5", "batch.size=65536"]
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, proc, log_path, timeout_s=120):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited before listening on {port}; see {log_path}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port} after {timeout_s} s; see {log_path}")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime (fields 14, 15)
+
+
+def peak_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def java_major(java):
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    m = re.search(r'version "(\d+)(\.(\d+))?', out)
+    if not m:
+        return 0
+    return int(m.group(3)) if m.group(1) == "1" else int(m.group(1))
+
+
+def newest_java():
+    """The JDK bin/weir would pick (newest >= 17), so that Kafka runs on the same one."""
+    candidates = []
+    if os.environ.get("JAVA_HOME"):
+        candidates.append(os.path.join(os.environ["JAVA_HOME"], "bin", "java"))
+    if shutil.which("java"):
+        candidates.append(shutil.which("java"))
+    if os.path.isdir("/usr/lib/jvm"):
+        candidates += [os.path.join("/usr/lib/jvm", d, "bin", "java") for d in sorted(os.listdir("/usr/lib/jvm"))]
+    best, best_major = "java", 0
+    for c in candidates:
+        if os.access(c, os.X_OK):
+            major = java_major(c)
+            if major > best_major:
+                best, best_major = c, major
+    return best
+
+
+class Processes:
+    """Broker processes (and Weir's ZooKeeper) of one run: CPU and peak RSS summed over them."""
+
+    def __init__(self, kind, bootstrap, procs):
+        self.kind, self.bootstrap, self.procs = kind, bootstrap, procs
+
+    def cpu(self):
+        return sum(cpu_seconds(p.pid) for p in self.procs)
+
+    def rss_mib(self):
+        return sum(peak_rss_mib(p.pid) for p in self.procs)
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def spawn(cmd, log_path, env=None):
+    out = open(log_path, "w")
+    return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
+                            start_new_session=True)
+
+
+def start_weir(weir, data, brokers):
+    if brokers == 1:
+        port = free_port()
+        proc = spawn([weir, "server", "--set", f"listeners=PLAINTEXT://127.0.0.1:{port}",
+                      "--set", f"log.dirs={data}/logs", "--set", f"weir.embedded.zookeeper.dir={data}/zookeeper",
+                      "--set", "metrics.port=0"], f"{data}/broker.log")
+        wait_port(port, proc, f"{data}/broker.log")
+        return Processes("weir", f"127.0.0.1:{port}", [proc])
+    zk_port = free_port()
+    zk = spawn([weir, "zookeeper", "--dir", f"{data}/zookeeper", "--port", str(zk_port)], f"{data}/zookeeper.log")
+    wait_port(zk_port, zk, f"{data}/zookeeper.log")
+    procs, ports = [zk], []
+    for i in range(brokers):
+        port = free_port()
+        ports.append(port)
+        procs.append(spawn([weir, "server", "--set", f"broker.id={i}", "--set", f"zookeeper.connect=127.0.0.1:{zk_port}",
+                            "--set", f"listeners=PLAINTEXT://127.0.0.1:{port}", "--set", f"log.dirs={data}/broker-{i}",
+                            "--set", "metrics.port=0"], f"{data}/broker-{i}.log"))
+    for i, port in enumerate(ports):
+        wait_port(port, procs[i + 1], f"{data}/broker-{i}.log")
+    return Processes("weir", ",".join(f"127.0.0.1:{p}" for p in ports), procs)
+
+
+def start_kafka(java, data, brokers):
+    env = dict(os.environ, KAFKA_JAVA=java)
+    script = os.path.join(ROOT, "bench", "kafka-reference.sh")
+    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    ports = [(free_port(), free_port()) for _ in range(brokers)]
+    voters = ",".join(f"{i + 1}@127.0.0.1:{c}" for i, (_, c) in enumerate(ports))
+    procs = []
+    for i, (port, controller) in enumerate(ports):
+        procs.append(spawn([script, str(port), f"{data}/kafka-{i}", str(i + 1), str(controller), voters, cluster_id],
+                           f"{data}/kafka-{i}.log", env))
+    for i, (port, _) in enumerate(ports):
+        wait_port(port, procs[i], f"{data}/kafka-{i}.log")
+    return Processes("kafka", ",".join(f"127.0.0.1:{p}" for p, _ in ports), procs)
+
+
+def tool(main_class, args, timeout_s=900):
+    cmd = ["java", "-Xmx1g", "-Dlog4j2.level=warn", "-cp", f"{KAFKA_LIB}/*", main_class] + args
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, cwd=ROOT)
+    if res.returncode != 0:
+        raise RuntimeError(f"{main_class} failed ({res.returncode}): {res.stdout[-2000:]} {res.stderr[-2000:]}")
+    return res.stdout
+
+
+def create_topic(bootstrap, topic, partitions, rf, configs=()):
+    args = ["--bootstrap-server", bootstrap, "--create", "--topic", topic, "--partitions", str(partitions),
+            "--replication-factor", str(rf)]
+    for c in configs:
+        args += ["--config", c]
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            tool("org.apache.kafka.tools.TopicCommand", args, timeout_s=60)
+            return
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+PRODUCER_SUMMARY = re.compile(
+    r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, "
+    r"(\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th")
+
+
+def produce(brokers, topic, records, size, acks, rate=-1, props=(), warmup=0):
+    args = ["--topic", topic, "--num-records", str(records), "--record-size", str(size), "--throughput", str(rate),
+            "--bootstrap-server", brokers.bootstrap, "--command-property", f"acks={acks}", *props]
+    if warmup:
+        args += ["--warmup-records", str(warmup)]
+    cpu0 = brokers.cpu()
+    out = tool("org.apache.kafka.tools.ProducerPerformance", args)
+    cpu = brokers.cpu() - cpu0
+    summaries = [PRODUCER_SUMMARY.search(line) for line in out.splitlines()]
+    summaries = [m for m in summaries if m]
+    if not summaries:
+        raise RuntimeError(f"no summary from ProducerPerformance: {out[-1000:]}")
+    m = summaries[-1]   # with --warmup-records the last summary is the steady state
+    return {"records/s": float(m.group(2)), "MB/s": float(m.group(3)), "p50 ms": int(m.group(6)),
+            "p99 ms": int(m.group(8)), "p99.9 ms": int(m.group(9)), "CPU s/M": cpu * 1e6 / records}
+
+
+def consume(brokers, topic, records):
+    args = ["--bootstrap-server", brokers.bootstrap, "--topic", topic, "--num-records", str(records),
+            "--timeout", "120000", "--group", f"perf-{uuid.uuid4().hex[:8]}"]
+    cpu0 = brokers.cpu()
+    out = tool("org.apache.kafka.tools.ConsumerPerformance", args)
+    cpu = brokers.cpu() - cpu0
+    row = [line for line in out.splitlines() if line and line[0].isdigit()][-1].split(",")
+    # start, end, MB, MB/s, nMsg, nMsg/s, rebalance ms, fetch ms, fetch MB/s, fetch nMsg/s
+    return {"records/s": float(row[5]), "MB/s": float(row[3]), "fetch records/s": float(row[9]),
+            "CPU s/M": cpu * 1e6 / records}
+
+
+def end_to_end(brokers, topic, records, size, acks):
+    args = ["--bootstrap-server", brokers.bootstrap, "--topic", topic, "--num-records", str(records),
+            "--producer-acks", acks, "--record-size", str(size)]
+    cpu0 = brokers.cpu()
+    out = tool("org.apache.kafka.tools.EndToEndLatency", args)
+    cpu = brokers.cpu() - cpu0
+    avg = float(re.search(r"Avg latency: ([\d.]+) ms", out).group(1))
+    p = re.search(r"Percentiles: 50th = ([\d.]+), 99th = ([\d.]+), 99.9th = ([\d.]+)", out)
+    return {"avg ms": avg, "p50 ms": float(p.group(1)), "p99 ms": float(p.group(2)), "p99.9 ms": float(p.group(3)),
+            "CPU s/M": cpu * 1e6 / records}
+
+
+SIZES = {  # records of 100 B, records of 1 KiB, fixed-rate seconds, their warm-up, end-to-end, cluster
+    "tiny": (200_000, 50_000, 3, 2, 500, 100_000),
+    "quick": (1_000_000, 200_000, 10, 3, 2_000, 500_000),
+    "full": (3_000_000, 1_000_000, 20, 5, 5_000, 2_000_000),
+}
+
+
+def workloads(size, suffix):
+    """Single-broker and cluster workloads: (id, description, function(brokers) -> metrics).
+    Topics are named <id>-<suffix>, new in every round."""
+    n, n_kib, rate_s, rate_warmup_s, e2e, n_cluster = SIZES[size]
+    consumed = min(n, 2_000_000)
+
+    def topic(wid, b, partitions, rf=1, configs=()):
+        name = f"{wid}-{suffix}"
+        create_topic(b.bootstrap, name, partitions, rf, configs)
+        return name
+
+    def fixed(wid, acks, rate, partitions, rf=1, configs=()):
+        return lambda b: produce(b, topic(wid, b, partitions, rf, configs), rate * (rate_s + rate_warmup_s), 1024,
+                                 acks, rate=rate, warmup=rate * rate_warmup_s)
+
+    rf3 = ["min.insync.replicas=2"]
+    single = [
+        ("a", f"1 partition, 100 B, acks=1, {n:,} records as fast as possible",
+         lambda b: produce(b, topic("a", b, 1), n, 100, "1", props=THROUGHPUT_PROPS)),
+        ("b", f"6 partitions, 100 B, acks=all, {n:,} records",
+         lambda b: produce(b, topic("b", b, 6), n, 100, "all", props=THROUGHPUT_PROPS)),
+        ("c", f"6 partitions, 1 KiB, acks=all, {n_kib:,} records",
+         lambda b: produce(b, topic("c", b, 6), n_kib, 1024, "all", props=THROUGHPUT_PROPS)),
+        ("d1", f"50,000 records/s of 1 KiB, 6 partitions, acks=1, {rate_s} s after {rate_warmup_s} s warm-up",
+         fixed("d1", "1", 50_000, 6)),
+        ("d2", f"50,000 records/s of 1 KiB, 6 partitions, acks=all, {rate_s} s after {rate_warmup_s} s warm-up",
+         fixed("d2", "all", 50_000, 6)),
+        ("e", f"consume {consumed:,} records of (a) from the start (ConsumerPerformance)",
+         lambda b: consume(b, f"a-{suffix}", consumed)),
+        ("f", f"end-to-end latency, 100 B, acks=all, {e2e:,} records one at a time (EndToEndLatency)",
+         lambda b: end_to_end(b, topic("f", b, 1), e2e, 100, "all")),
+    ]
+    cluster = [
+        ("g", f"3 brokers, 6 partitions, RF 3, min.insync.replicas=2, acks=all, 100 B, {n_cluster:,} records",
+         lambda b: produce(b, topic("g", b, 6, 3, rf3), n_cluster, 100, "all", props=THROUGHPUT_PROPS)),
+        ("g2", f"3 brokers, RF 3, acks=all, 10,000 records/s of 1 KiB, {rate_s} s after {rate_warmup_s} s warm-up",
+         fixed("g2", "all", 10_000, 6, 3, rf3)),
+    ]
+    return single, cluster
+
+
+def run_workloads(brokers, tasks, label):
+    log(f"[{time.strftime('%H:%M:%S')}] {label}: {brokers.kind}")
+    results = {}
+    for wid, _, fn in tasks:
+        try:
+            results[wid] = fn(brokers)
+        except Exception as ex:   # one failed workload should not lose the others
+            log(f"  {wid}: FAILED: {ex}")
+            continue
+        log(f"  {wid}: " + ", ".join(f"{k} {v:,.1f}" for k, v in results[wid].items()))
+    return results
+
+
+def run_phase(cluster, wanted, opts, java, workdir):
+    """Starts Weir and Kafka (one broker each, or three each when cluster) and keeps both up for the
+    whole phase, so the warm-up round warms the JIT of the very processes that are then measured;
+    each counted round runs Weir, then Kafka. Returns the rounds' results and each side's peak RSS."""
+    index = 1 if cluster else 0
+    size = "quick" if opts.quick else "full"
+    tasks_of = lambda size, suffix: [t for t in workloads(size, suffix)[index] if t[0] in wanted]
+    if not tasks_of(size, "x"):
+        return [], {}
+    sides = {}
+    try:
+        for kind in ("weir", "kafka"):
+            data = tempfile.mkdtemp(prefix=f"{kind}-", dir=workdir)
+            log(f"[{time.strftime('%H:%M:%S')}] starting {kind}, {3 if cluster else 1} broker(s)")
+            sides[kind] = (start_weir(opts.weir, data, 3 if cluster else 1) if kind == "weir"
+                           else start_kafka(java, data, 3 if cluster else 1))
+        if not opts.no_warmup:
+            for kind in ("weir", "kafka"):
+                run_workloads(sides[kind], tasks_of("tiny" if opts.quick else "quick", "warm"),
+                              "warm-up (not counted)")
+        rounds = []
+        for i in range(opts.rounds):
+            tasks = tasks_of(size, f"r{i + 1}")
+            rounds.append({kind: run_workloads(sides[kind], tasks, f"round {i + 1}") for kind in ("weir", "kafka")})
+        rss = {kind: side.rss_mib() for kind, side in sides.items()}
+        log(f"peak RSS MiB: {rss}")
+        return rounds, rss
+    finally:
+        for side in sides.values():
+            side.stop()
+
+
+HIGHER_IS_BETTER = {"records/s", "MB/s", "fetch records/s"}
+TARGETS = {"records/s": 1.5, "fetch records/s": 1.5, "CPU s/M": 0.5, "p99 ms": 0.5, "p99.9 ms": 0.5,
+           "peak RSS MiB": 0.25}
+LATENCY_TARGET_WORKLOADS = {"d1", "d2", "g2"}
+
+
+def medians(rounds, kind, wid):
+    values = {}
+    for r in rounds:
+        for k, v in r.get(kind, {}).get(wid, {}).items():
+            values.setdefault(k, []).append(v)
+    return {k: statistics.median(v) for k, v in values.items()}
+
+
+def verdict(wid, metric, ratio):
+    target = TARGETS.get(metric)
+    if target is None or (metric.startswith("p99") and wid not in LATENCY_TARGET_WORKLOADS):
+        return ""
+    if metric in HIGHER_IS_BETTER:
+        return f"≥ {target}: {'met' if ratio >= target else 'not met'}"
+    return f"≤ {target}: {'met' if ratio <= target else 'not met'}"
+
+
+def table(rows):
+    """rows: (label, metric, weir value, kafka value, workload id)."""
+    lines = ["| workload | metric | Weir | Kafka | Weir/Kafka | target |", "|---|---|---|---|---|---|"]
+    for label, metric, w, k, wid in rows:
+        ratio = w / k if k else float("inf")
+        lines.append(f"| {label} | {metric} | {w:,.1f} | {k:,.1f} | {ratio:.2f} | {verdict(wid, metric, ratio)} |")
+    return "\n".join(lines)
+
+
+def rows_of(rounds, tasks, rss, phase):
+    rows = []
+    for wid, desc, _ in tasks:
+        w, k = medians(rounds, "weir", wid), medians(rounds, "kafka", wid)
+        first = True
+        for metric in [m for m in w if m in k]:
+            rows.append((f"**{wid}** {desc}" if first else "", metric, w[metric], k[metric], wid))
+            first = False
+    if rss:
+        rows.append((f"{phase}: broker processes", "peak RSS MiB", rss["weir"], rss["kafka"], "rss"))
+    return rows
+
+
+def sh(cmd):
+    return subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+
+def loopback_gib_per_s():
+    """1 GiB through one TCP connection on 127.0.0.1 in 1 MiB writes."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    pid = os.fork()
+    if pid == 0:
+        conn, _ = srv.accept()
+        while conn.recv(1 << 20):
+            pass
+        os._exit(0)
+    cli = socket.create_connection(srv.getsockname())
+    buf = b"\0" * (1 << 20)
+    t0 = time.monotonic()
+    for _ in range(1024):
+        cli.sendall(buf)
+    cli.close()
+    os.waitpid(pid, 0)
+    srv.close()
+    return 1 / (time.monotonic() - t0)
+
+
+def machine(workdir):
+    mem_gib = int(sh("awk '/MemTotal/ {print $2}' /proc/meminfo") or 0) / 1024 / 1024
+    dd = sh(f"dd if=/dev/zero of={workdir}/dd.tmp bs=1M count=1024 conv=fdatasync 2>&1 | tail -n 1; rm -f {workdir}/dd.tmp")
+    cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+    return (f"{os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB, disk `dd bs=1M count=1024 conv=fdatasync` "
+            f"{dd.rsplit(',', 1)[-1].strip() if dd else '?'}, loopback TCP {loopback_gib_per_s():.1f} GiB/s "
+            f"(one connection, 1 MiB writes)")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--rounds", type=int)
+    p.add_argument("--workloads", help="comma-separated ids (default: all; --quick leaves out g2)")
+    p.add_argument("--no-warmup", action="store_true")
+    p.add_argument("--no-docs", action="store_true")
+    p.add_argument("--weir", required=True, help="the weir launcher to run the brokers with")
+    opts = p.parse_args()
+    opts.rounds = opts.rounds or (1 if opts.quick else 3)
+    wanted = set(opts.workloads.split(",")) if opts.workloads else (
+        {"a", "b", "c", "d1", "d2", "e", "f", "g"} | (set() if opts.quick else {"g2"}))
+    java = newest_java()
+    workdir = tempfile.mkdtemp(prefix="weir-compare-")
+    started = time.monotonic()
+    try:
+        machine_line = machine(workdir)
+        log(f"machine: {machine_line}; brokers on {java}")
+        single_rounds, single_rss = run_phase(False, wanted, opts, java, workdir)
+        cluster_rounds, cluster_rss = run_phase(True, wanted, opts, java, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    single_tasks, cluster_tasks = workloads("quick" if opts.quick else "full", "x")
+    rows = (rows_of(single_rounds, [t for t in single_tasks if t[0] in wanted], single_rss, "one broker")
+            + rows_of(cluster_rounds, [t for t in cluster_tasks if t[0] in wanted], cluster_rss, "three brokers"))
+    commit = sh("git rev-parse --short HEAD") + (" (with uncommitted changes)" if sh("git status --porcelain -uno") else "")
+    jdk = sh(f"{java} -version 2>&1 | head -n 1")
+    header = (f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}, "
+              f"{'--quick, ' if opts.quick else ''}{opts.rounds} counted round(s) after "
+              f"{'no' if opts.no_warmup else 'a'} warm-up round, medians, "
+              f"{(time.monotonic() - started) / 60:.0f} min. Brokers on {jdk} (Weir: its launcher's defaults; "
+              f"Kafka: -Xms1g -Xmx1g G1), CPU = user+sys of the broker processes (Weir's cluster includes its "
+              f"ZooKeeper) per million records; client tools kafka-tools 4.3.1 on the default `java`. "
+              f"Machine: {machine_line}.")
+    body = table(rows)
+    print(f"\n{header}\n\n{body}")
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    with open(os.path.join(ROOT, "bench", "results", f"compare-{time.strftime('%Y%m%d-%H%M%S')}.json"), "w") as f:
+        json.dump({"header": header, "single": single_rounds, "single_rss": single_rss,
+                   "cluster": cluster_rounds, "cluster_rss": cluster_rss}, f, indent=1)
+    if not opts.no_docs:
+        with open(os.path.join(ROOT, "docs", "benchmarks.md"), "a") as f:
+            f.write(f"\n### Side by side (`bench/compare.sh{' --quick' if opts.quick else ''}`), {header}\n\n{body}\n")
+
+
+if __name__ == "__main__":
+    main()
