@@ -81,6 +81,7 @@ class MetricsEndToEndTest {
             assertThat(logSize).isGreaterThanOrEqualTo((long) RECORDS * VALUE_SIZE);
             assertThat(text.require("weir_topic_in_bytes_total", topic)).isEqualTo(logSize);
             assertThat(text.require("weir_topic_out_bytes_total", topic)).isGreaterThanOrEqualTo(logSize);
+            assertThat(text.require("weir_topic_out_messages_total", topic)).isEqualTo(RECORDS);
             assertThat(text.require("weir_log_size_bytes", Map.of("topic", TOPIC, "partition", "0")))
                 .isEqualTo(logSize);
             assertThat(text.require("weir_requests_total", Map.of("api", "Produce"))).isPositive();
