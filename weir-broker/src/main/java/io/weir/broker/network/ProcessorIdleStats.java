@@ -4,10 +4,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.IoHandle;
 import io.netty.channel.IoRegistration;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.weir.common.Time;
@@ -71,8 +71,8 @@ public final class ProcessorIdleStats {
         };
     }
 
-    /** The clock of the next processor; package-private for tests that drive a handler directly. */
-    Clock newClock() {
+    /** The clock of the next processor. */
+    private Clock newClock() {
         int index = nextIndex.getAndIncrement();
         if (index >= clocks.length()) {
             throw new IllegalStateException("more than " + clocks.length() + " network processors");
