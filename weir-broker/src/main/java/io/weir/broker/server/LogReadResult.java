@@ -8,7 +8,10 @@ import org.apache.kafka.common.record.internal.Records;
 import io.weir.storage.FetchDataInfo;
 import io.weir.storage.Log;
 
-/** One log read turned into an error code or records (a file slice) and the offsets they cover from the fetch offset. */
+/**
+ * One log read turned into an error code or records (a file slice), with the offsets they cover
+ * from the fetch offset.
+ */
 record LogReadResult(Errors error, Records records, long offsetsRead) {
 
     static LogReadResult read(Log log, long offset, int maxBytes, long upperBound, boolean minOneMessage) {

@@ -145,7 +145,8 @@ class MetricsEndToEndTest {
             do {
                 consumer.poll(Duration.ofMillis(200));
                 text = PrometheusText.parse(get(metricsPort, "/metrics").body());
-            } while (text.require("weir_request_total_time_seconds_max", fetch) < 0.4 && System.nanoTime() < deadlineNs);
+            } while (text.require("weir_request_total_time_seconds_max", fetch) < 0.4
+                && System.nanoTime() < deadlineNs);
             assertThat(text.require("weir_request_total_time_seconds_max", fetch)).isGreaterThanOrEqualTo(0.4);
             assertThat(text.require("weir_request_total_time_seconds_sum", fetch))
                 .isGreaterThan(text.require("weir_request_latency_seconds_sum", fetch) + 0.3);

@@ -65,8 +65,8 @@ class FetchSessionCacheTest {
         FetchPartitionResult empty = new FetchPartitionResult(Errors.NONE, 10, 10, 0, MemoryRecords.EMPTY, 0L);
         assertThat(cp.maybeUpdateResponseData(empty)).isTrue();
         assertThat(cp.maybeUpdateResponseData(empty)).isFalse();
-        assertThat(cp.maybeUpdateResponseData(new FetchPartitionResult(Errors.NONE, 11, 11, 0, MemoryRecords.EMPTY, 0L)))
-            .isTrue();
+        FetchPartitionResult moved = new FetchPartitionResult(Errors.NONE, 11, 11, 0, MemoryRecords.EMPTY, 0L);
+        assertThat(cp.maybeUpdateResponseData(moved)).isTrue();
         assertThat(cp.maybeUpdateResponseData(FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER))).isTrue();
     }
 }
