@@ -32,7 +32,6 @@ import io.weir.cli.client.Clients;
 import io.weir.cli.client.Failures;
 import io.weir.cli.client.Json;
 import io.weir.cli.client.TopicNames;
-import io.weir.common.Time;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -86,7 +85,7 @@ public final class ProduceCommand extends ClientCommand {
         try (Admin admin = Clients.admin(settings)) {
             TopicNames.partitionCount(admin, topic, Optional.ofNullable(partition));
         }
-        ProduceStats stats = new ProduceStats(topic, Time.SYSTEM,
+        ProduceStats stats = new ProduceStats(topic, time(),
             stdio().errIsTerminal() ? Optional.of(err()) : Optional.empty(), inputSize());
         try (InputStream in = input(); KafkaProducer<byte[], byte[]> producer = Clients.producer(settings, flags())) {
             SignalShutdown hook = SignalShutdown.install("weir-produce-shutdown", () -> {
