@@ -119,13 +119,15 @@ public final class Broker implements AutoCloseable {
         requestChannel = new RequestChannel(config.getInt(BrokerConfig.QUEUED_MAX_REQUESTS));
         handlerPool = new RequestHandlerPool(config.numIoThreads(), requestChannel,
             metrics.requestMetrics().meter(apis), time);
-        socketServer = new SocketServer(config.socketServerConfig(), requestChannel, apis, time);
+        socketServer = new SocketServer(config.socketServerConfig(), requestChannel, apis, time,
+            metrics.requestMetrics());
         socketServer.startup();
     }
 
     /** Binds the gauges and serves /metrics and /health on metrics.port, on the first listener's host. */
     private void startMetrics(BrokerContext ctx) {
         metrics.bind(ctx.replicaManager(), ctx.metadataCache(), config.brokerId(), requestChannel::size);
+        metrics.bindNetwork(socketServer.processorIdle());
         metrics.bindGroups(ctx.groups().coordinator(), ctx.replicaManager());
         metrics.bindController(ctx.controller());
         metrics.startServer(config.listeners().get(0).host(), config.metricsPort());

@@ -18,6 +18,7 @@ import io.weir.cli.devcluster.DevClusterCommand;
 import io.weir.cli.groups.GroupsCommand;
 import io.weir.cli.produce.ProduceCommand;
 import io.weir.cli.topics.TopicsCommand;
+import io.weir.common.Time;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -60,9 +61,11 @@ public final class Weir implements Callable<Integer> {
     ClientOptions clientOptions;
 
     private final Stdio stdio;
+    private final Time time;
 
-    private Weir(Stdio stdio) {
+    private Weir(Stdio stdio, Time time) {
         this.stdio = stdio;
+        this.time = time;
     }
 
     public static void main(String[] args) {
@@ -76,7 +79,12 @@ public final class Weir implements Callable<Integer> {
 
     /** The command line with every subcommand on the given streams (text output is UTF-8). */
     public static CommandLine commandLine(Stdio stdio) {
-        CommandLine cl = new CommandLine(new Weir(stdio));
+        return commandLine(stdio, Time.SYSTEM);
+    }
+
+    /** The same on the given clock (what the client commands time, such as produce's progress). */
+    public static CommandLine commandLine(Stdio stdio, Time time) {
+        CommandLine cl = new CommandLine(new Weir(stdio, time));
         cl.setOut(new PrintWriter(new OutputStreamWriter(stdio.out(), StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(stdio.err(), StandardCharsets.UTF_8), true));
         IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
@@ -99,6 +107,11 @@ public final class Weir implements Callable<Integer> {
     /** The byte streams of this command line (the root command of every subcommand). */
     public Stdio stdio() {
         return stdio;
+    }
+
+    /** The clock of the client commands. */
+    public Time time() {
+        return time;
     }
 
     /** The client options given before the command name. */

@@ -6,12 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.weir.common.Time;
 import picocli.CommandLine;
 
 /** Runs {@code weir} in-process with in-memory stdin, stdout and stderr. */
@@ -63,6 +65,18 @@ public final class Cli {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Weir.commandLine(new Stdio(new ByteArrayInputStream(stdin), out, err)).execute(args);
+        return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs {@code weir args...} as if stderr were a terminal and stdin a file of its size, on
+     * {@code time} (the clock of the client commands).
+     */
+    public static Result onTerminal(Time time, byte[] stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Stdio terminal = new Stdio(new ByteArrayInputStream(stdin), out, err, true, OptionalLong.of(stdin.length));
+        int code = Weir.commandLine(terminal, time).execute(args);
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 

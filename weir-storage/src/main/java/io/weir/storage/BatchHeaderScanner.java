@@ -51,6 +51,7 @@ final class BatchHeaderScanner implements AutoCloseable {
     private int position;
     private int sizeInBytes;
     private long lastOffset;
+    private int lastIncludedPosition;
 
     /**
      * Starts a scan of {@code file} at {@code start}, never past {@code min(endPosition, size)};
@@ -88,14 +89,28 @@ final class BatchHeaderScanner implements AutoCloseable {
         int bytes = 0;
         int size = first.size();
         cursor = first.position() + size;
+        lastIncludedPosition = first.position();
         while (bytes + size <= maxSize || bytes == 0 && minOneMessage) {
             bytes += size;
+            lastIncludedPosition = cursor - size;
             if (!next(false)) {
                 break;
             }
             size = sizeInBytes;
         }
         return bytes;
+    }
+
+    /**
+     * The last offset of the last batch {@link #bytesFrom} counted (one more header read), or
+     * {@code first}'s when it was the only one.
+     */
+    long lastOffsetOfRead(LogSegment.BatchPosition first) {
+        if (lastIncludedPosition == first.position()) {
+            return first.lastOffset();
+        }
+        cursor = lastIncludedPosition;
+        return next(true) ? lastOffset : first.lastOffset();
     }
 
     /** Moves to the batch at the cursor; false at the end (no whole batch fits before it). */

@@ -22,16 +22,26 @@ import org.apache.kafka.common.record.internal.Records;
  * @param segmentBaseOffset base offset of the segment read, -1 when nothing was read
  * @param filePosition      byte position of the first batch in that segment's file
  * @param records           a {@link FileRecords} slice, or {@link MemoryRecords#EMPTY}
+ * @param lastOffset        the last offset of the last batch in {@code records}, -1 when empty
  */
 public record FetchDataInfo(long fetchOffset, long segmentBaseOffset, int filePosition, Records records,
-                            Errors error, String errorMessage) {
+                            Errors error, String errorMessage, long lastOffset) {
 
     static FetchDataInfo empty(long fetchOffset) {
-        return new FetchDataInfo(fetchOffset, -1L, 0, MemoryRecords.EMPTY, Errors.NONE, null);
+        return new FetchDataInfo(fetchOffset, -1L, 0, MemoryRecords.EMPTY, Errors.NONE, null, -1L);
     }
 
     static FetchDataInfo outOfRange(long fetchOffset, String message) {
-        return new FetchDataInfo(fetchOffset, -1L, 0, MemoryRecords.EMPTY, Errors.OFFSET_OUT_OF_RANGE, message);
+        return new FetchDataInfo(fetchOffset, -1L, 0, MemoryRecords.EMPTY, Errors.OFFSET_OUT_OF_RANGE, message, -1L);
+    }
+
+    /**
+     * Offsets from the fetch offset to the last one read: the records a consumer gets from this
+     * read (records before the fetch offset in the first batch are dropped by the client), exact
+     * unless compaction removed records in between; 0 when empty.
+     */
+    public long offsetsRead() {
+        return lastOffset < fetchOffset ? 0L : lastOffset - fetchOffset + 1;
     }
 
     /** The slice for zero-copy transfer, or null when the result is empty. */

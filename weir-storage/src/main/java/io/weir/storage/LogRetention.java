@@ -209,7 +209,8 @@ final class LogRetention {
             log.producerStateManager.onLogStartOffsetIncremented(newStart);
         }
         log.producerStateManager.deleteSnapshotsBefore(log.segments.firstSegment().orElseThrow().baseOffset());
-        LOG.info("Deleted {} segments of {}, log start offset now {}", deletable.size(), log.dir(), log.logStartOffset);
+        LOG.debug("Deleted {} segments of {}, log start offset now {}", deletable.size(), log.dir(),
+            log.logStartOffset);
         return deletable.size();
     }
 

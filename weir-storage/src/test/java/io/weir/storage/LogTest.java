@@ -89,6 +89,8 @@ class LogTest {
         assertThat(values(info.records())).containsExactly("0:a", "1:b", "2:c", "3:d", "4:e");
         assertThat(info.fileRecords()).isInstanceOf(FileRecords.class);
         assertThat(info.filePosition()).isZero();
+        assertThat(info.lastOffset()).isEqualTo(4);
+        assertThat(info.offsetsRead()).isEqualTo(4); // the client drops offset 0
     }
 
     @Test
@@ -100,7 +102,12 @@ class LogTest {
         int firstBatchSize = log.read(0, Integer.MAX_VALUE, 2, false).records().sizeInBytes();
 
         assertThat(log.read(0, 1, 4, false).isEmpty()).isTrue();
+        assertThat(log.read(0, 1, 4, false).offsetsRead()).isZero();
         assertThat(values(log.read(0, 1, 4, true).records())).containsExactly("0:a", "1:b");
+        assertThat(log.read(0, 1, 4, true).lastOffset()).isEqualTo(1);
+        assertThat(log.read(0, firstBatchSize + 1, 4, false).offsetsRead()).isEqualTo(2);
+        assertThat(log.read(0, 100_000, 3, false).lastOffset()).isEqualTo(2);
+        assertThat(log.read(0, 100_000, 4, false).offsetsRead()).isEqualTo(4);
         assertThat(values(log.read(0, firstBatchSize + 1, 4, false).records())).containsExactly("0:a", "1:b");
         // upper bound 3 (a high watermark): batches ending at or beyond it are not returned
         assertThat(values(log.read(0, 100_000, 3, false).records())).containsExactly("0:a", "1:b", "2:c");
@@ -132,6 +139,7 @@ class LogTest {
         assertThat(t.readAll()).hasSize(10);
         assertThat(values(log.read(4, 100_000, 10, false).records())).startsWith("4:v4");
         assertThat(values(log.read(3, 100_000, 10, false).records())).containsExactly("3:v3", "4:v4", "5:v5");
+        assertThat(log.read(3, 100_000, 10, false).offsetsRead()).isEqualTo(3); // one segment per read
     }
 
     @Test

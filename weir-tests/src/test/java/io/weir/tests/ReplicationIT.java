@@ -139,6 +139,11 @@ class ReplicationIT {
         }
     }
 
+    /** The first measurement (a counter's or timer's count, a gauge's value) of a broker's meter. */
+    private static double metric(WeirCluster cluster, int broker, String name) {
+        return cluster.broker(broker).metrics().registry().get(name).meter().measure().iterator().next().getValue();
+    }
+
     @Test
     void isrShrinksWhenAFollowerDiesAndGrowsWhenItReturns() throws Exception {
         try (WeirCluster cluster = WeirCluster.builder().brokers(3).start()) {
@@ -149,13 +154,27 @@ class ReplicationIT {
                 WeirCluster.await("a full ISR", WAIT, () -> cluster.isrOf(tp).size() == 3);
                 int leader = cluster.leaderOf(tp);
                 int follower = cluster.runningBrokers().stream().filter(id -> id != leader).findFirst().orElseThrow();
+                assertThat(metric(cluster, leader, "weir.isr.shrinks")).isZero();
                 cluster.kill(follower);
                 WeirCluster.await("the ISR without " + follower, WAIT,
                     () -> cluster.isrOf(tp).size() == 2 && !cluster.isrOf(tp).contains(follower));
+                // The controller removed the dead broker's replica: not a shrink by the leader (as in Kafka).
+                WeirCluster.await("the leader's metrics to count the partition under-replicated", WAIT,
+                    () -> metric(cluster, leader, "weir.under.replicated.partitions") == 1);
+                assertThat(metric(cluster, leader, "weir.isr.shrinks")).isZero();
                 send(producer, tp.topic(), 0, 100, 100);
                 cluster.restart(follower);
                 WeirCluster.await("broker " + follower + " back in the ISR", WAIT,
                     () -> cluster.isrOf(tp).contains(follower));
+                WeirCluster.await("the leader's metrics to see the expand", WAIT,
+                    () -> metric(cluster, leader, "weir.isr.expands") == 1
+                        && metric(cluster, leader, "weir.under.replicated.partitions") == 0);
+                int controller = cluster.controllerId().orElseThrow();
+                assertThat(cluster.runningBrokers()).allSatisfy(id -> assertThat(
+                    metric(cluster, id, "weir.active.controller")).isEqualTo(id == controller ? 1.0 : 0.0));
+                assertThat(metric(cluster, controller, "weir_controller_event_queue_time")).as("events timed")
+                    .isPositive();
+                assertThat(metric(cluster, leader, "weir.leader.partitions")).isGreaterThanOrEqualTo(1.0);
                 long followerEnd = cluster.broker(follower).context().replicaManager().partition(tp)
                     .orElseThrow().log().logEndOffset();
                 assertThat(followerEnd).isEqualTo(200);
@@ -179,6 +198,8 @@ class ReplicationIT {
                 }
             }
             WeirCluster.await("an ISR of one", WAIT, () -> cluster.isrOf(tp).size() == 1);
+            WeirCluster.await("the leader's metrics to count it under min ISR", WAIT,
+                () -> metric(cluster, leader, "weir.under.min.isr.partitions") == 1);
             try (KafkaProducer<byte[], byte[]> producer = cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
                 Future<RecordMetadata> f = producer.send(new ProducerRecord<>(tp.topic(), 0, null, "x".getBytes()));

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.weir.broker.network.ProcessorIdleStats;
 import io.weir.broker.server.MetadataCache;
 import io.weir.broker.server.ReplicaManager;
 import io.weir.cluster.controller.ControllerDriver;
@@ -46,6 +47,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final BrokerTopicStats topicStats = new BrokerTopicStats(registry);
     private final RequestMetrics requestMetrics;
+    private final Time time;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private volatile Health health = Health.STARTING;
     private volatile PartitionMetrics partitionMetrics;
@@ -54,6 +56,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private volatile GroupMetrics groupMetrics;
 
     public BrokerMetrics(Time time) {
+        this.time = time;
         this.requestMetrics = new RequestMetrics(registry, time);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -89,6 +92,11 @@ public final class BrokerMetrics implements AutoCloseable {
                 isr.onIsrShrink();
             }
         });
+    }
+
+    /** Registers the network processors' idle time counters and their mean idle ratio gauge. */
+    public synchronized void bindNetwork(ProcessorIdleStats processorIdle) {
+        new NetworkProcessorMetrics(registry, processorIdle, time); // its meters hold it
     }
 
     /**

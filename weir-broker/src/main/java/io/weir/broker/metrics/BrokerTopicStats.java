@@ -12,7 +12,7 @@ import io.weir.broker.server.FetchPartitionResult;
 
 /**
  * Per-topic traffic counters (Kafka's BrokerTopicStats): bytes and messages appended as leader,
- * bytes returned to consumers. A topic's counters are created on its first event and cached by
+ * bytes and messages returned to consumers. A topic's counters are created on its first event and cached by
  * name, so the hot path costs one map lookup and an add per partition per request, never any
  * work per record.
  *
@@ -23,9 +23,10 @@ public final class BrokerTopicStats {
     static final String IN_BYTES = "weir.topic.in.bytes";
     static final String IN_MESSAGES = "weir.topic.in.messages";
     static final String OUT_BYTES = "weir.topic.out.bytes";
+    static final String OUT_MESSAGES = "weir.topic.out.messages";
 
     /** One topic's counters. */
-    private record TopicMeters(Counter inBytes, Counter inMessages, Counter outBytes) {
+    private record TopicMeters(Counter inBytes, Counter inMessages, Counter outBytes, Counter outMessages) {
     }
 
     private final MeterRegistry registry;
@@ -42,9 +43,11 @@ public final class BrokerTopicStats {
         m.inMessages().increment(numMessages);
     }
 
-    /** {@code bytes} of records handed to a consumer (not a follower) for one partition. */
-    public void onConsumerFetch(String topic, long bytes) {
-        meters(topic).outBytes().increment(bytes);
+    /** {@code bytes} of records, {@code messages} of them, handed to a consumer (not a follower) for one partition. */
+    public void onConsumerFetch(String topic, long bytes, long messages) {
+        TopicMeters m = meters(topic);
+        m.outBytes().increment(bytes);
+        m.outMessages().increment(messages);
     }
 
     /** Counts the records of every successful partition of a consumer fetch response. */
@@ -53,7 +56,7 @@ public final class BrokerTopicStats {
             FetchPartitionResult r = e.getValue();
             int bytes = r.sizeInBytes();
             if (r.error() == Errors.NONE && bytes > 0) {
-                onConsumerFetch(e.getKey().topic(), bytes);
+                onConsumerFetch(e.getKey().topic(), bytes, r.offsetsRead());
             }
         }
     }
@@ -67,7 +70,8 @@ public final class BrokerTopicStats {
         return new TopicMeters(
             counter(IN_BYTES, topic, "Bytes appended to the topic's partitions led by this broker"),
             counter(IN_MESSAGES, topic, "Records appended to the topic's partitions led by this broker"),
-            counter(OUT_BYTES, topic, "Bytes of records returned to consumers from the topic"));
+            counter(OUT_BYTES, topic, "Bytes of records returned to consumers from the topic"),
+            counter(OUT_MESSAGES, topic, "Records returned to consumers from the topic"));
     }
 
     private Counter counter(String name, String topic, String help) {

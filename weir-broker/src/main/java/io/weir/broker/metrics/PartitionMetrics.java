@@ -18,7 +18,8 @@ import io.weir.broker.server.Partition;
  * Replica and cluster gauges, computed when scraped from the partitions this broker hosts and
  * from its metadata cache: partition and leader counts, under-replicated, under-min-ISR and
  * offline partitions, active controller, and each hosted log's size. Also the ISR shrink and
- * expand counters, which stay at 0 until follower replication lands (nothing changes an ISR yet).
+ * expand counters, counted when this broker as leader wrote an ISR change (the replica manager's
+ * {@code IsrChangeListener}); the controller's removal of a dead broker's replica is not one.
  *
  * <p>Thread-safe: gauges read volatile partition state and immutable metadata snapshots;
  * {@link #refreshLogSizes()} is called by the scraping thread.

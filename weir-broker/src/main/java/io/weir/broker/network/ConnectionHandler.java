@@ -47,6 +47,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private final RequestChannel requestChannel;
     private final ReadGate readGate;
     private final Time time;
+    private final RequestDoneListener doneListener;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -58,13 +59,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private boolean waitingForSpace;
 
     ConnectionHandler(String listenerName, long connectionIndex, RequestParser parser, RequestChannel requestChannel,
-                      ReadGate readGate, Time time) {
+                      ReadGate readGate, Time time, RequestDoneListener doneListener) {
         this.listenerName = listenerName;
         this.connectionIndex = connectionIndex;
         this.parser = parser;
         this.requestChannel = requestChannel;
         this.readGate = readGate;
         this.time = time;
+        this.doneListener = doneListener;
     }
 
     @Override
@@ -270,6 +272,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             LOG.debug("Closing connection {} as the handler of {} asked", id(), request);
             close();
         } else if (response == null) {
+            doneListener.onRequestDone(request, time.nanoseconds());
             inFlight = null;
             dispatchNext();
         } else {
@@ -298,7 +301,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             LOG.debug("Closing connection {}: writing the response to {} failed: {}", id(), request,
                 String.valueOf(future.cause()));
             close();
-        } else if (inFlight == request) {
+            return;
+        }
+        doneListener.onRequestDone(request, time.nanoseconds());
+        if (inFlight == request) {
             inFlight = null;
             dispatchNext();
         }

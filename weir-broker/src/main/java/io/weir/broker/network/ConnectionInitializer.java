@@ -29,18 +29,20 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     private final RequestParser parser;
     private final RequestChannel requestChannel;
     private final Time time;
+    private final RequestDoneListener doneListener;
     private final AtomicInteger connectionCount;
     private final AtomicLong connectionIndex;
     private final ChannelGroup connections;
 
     ConnectionInitializer(String listenerName, SocketServerConfig config, RequestParser parser,
-                          RequestChannel requestChannel, Time time, AtomicInteger connectionCount,
-                          AtomicLong connectionIndex, ChannelGroup connections) {
+                          RequestChannel requestChannel, Time time, RequestDoneListener doneListener,
+                          AtomicInteger connectionCount, AtomicLong connectionIndex, ChannelGroup connections) {
         this.listenerName = listenerName;
         this.config = config;
         this.parser = parser;
         this.requestChannel = requestChannel;
         this.time = time;
+        this.doneListener = doneListener;
         this.connectionCount = connectionCount;
         this.connectionIndex = connectionIndex;
         this.connections = connections;
@@ -66,6 +68,6 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
             .addLast("readGate", readGate)
             .addLast("frame", new RequestFrameDecoder(config.socketRequestMaxBytes()))
             .addLast("connection", new ConnectionHandler(listenerName, connectionIndex.getAndIncrement(), parser,
-                requestChannel, readGate, time));
+                requestChannel, readGate, time, doneListener));
     }
 }

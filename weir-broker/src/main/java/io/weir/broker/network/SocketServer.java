@@ -44,6 +44,8 @@ public final class SocketServer implements AutoCloseable {
     private final RequestParser parser;
     private final Time time;
     private final boolean preferEpoll;
+    private final RequestDoneListener doneListener;
+    private final ProcessorIdleStats processorIdle;
     private Transport transport;
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicLong connectionIndex = new AtomicLong();
@@ -56,17 +58,25 @@ public final class SocketServer implements AutoCloseable {
 
     public SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis,
                         Time time) {
-        this(config, requestChannel, supportedApis, time, true);
+        this(config, requestChannel, supportedApis, time, RequestDoneListener.NONE);
+    }
+
+    /** {@code doneListener} hears of every request whose response was written (or that needed none). */
+    public SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis,
+                        Time time, RequestDoneListener doneListener) {
+        this(config, requestChannel, supportedApis, time, true, doneListener);
     }
 
     /** With {@code preferEpoll} false the NIO transport is used even where epoll is available. */
     SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis, Time time,
-                 boolean preferEpoll) {
+                 boolean preferEpoll, RequestDoneListener doneListener) {
         this.config = config;
         this.requestChannel = requestChannel;
         this.parser = new RequestParser(supportedApis);
         this.time = time;
         this.preferEpoll = preferEpoll;
+        this.doneListener = doneListener;
+        this.processorIdle = new ProcessorIdleStats(config.numNetworkThreads(), time);
     }
 
     /** Binds every listener; throws if one cannot be bound (after releasing what was started). */
@@ -79,7 +89,7 @@ public final class SocketServer implements AutoCloseable {
         acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weir-acceptor", true),
             transport.ioHandlerFactory());
         processorGroup = new MultiThreadIoEventLoopGroup(config.numNetworkThreads(),
-            new DefaultThreadFactory("weir-network-thread", true), transport.ioHandlerFactory());
+            new DefaultThreadFactory("weir-network-thread", true), processorIdle.wrap(transport.ioHandlerFactory()));
         try {
             for (Endpoint endpoint : config.listeners()) {
                 bind(endpoint);
@@ -103,7 +113,7 @@ public final class SocketServer implements AutoCloseable {
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
             .childHandler(new ConnectionInitializer(endpoint.listenerName(), config, parser, requestChannel, time,
-                connectionCount, connectionIndex, connections));
+                doneListener, connectionCount, connectionIndex, connections));
         if (config.socketSendBufferBytes() != -1) {
             bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());
         }
@@ -144,6 +154,11 @@ public final class SocketServer implements AutoCloseable {
     /** Requests waiting for a handler thread. */
     public int requestQueueSize() {
         return requestChannel.size();
+    }
+
+    /** Idle time of each network processor (worker event loop). */
+    public ProcessorIdleStats processorIdle() {
+        return processorIdle;
     }
 
     /** "epoll" or "nio" once started. */

@@ -6,13 +6,15 @@ import org.apache.kafka.common.record.internal.Records;
 
 /**
  * What one partition contributes to a fetch response: an error, or records (a file slice)
- * with the partition's high watermark, last stable offset and log start offset.
+ * with the partition's high watermark, last stable offset and log start offset, and how many
+ * offsets the records cover from the fetch offset on (the records the consumer gets, unless
+ * compaction removed some of them; see {@code FetchDataInfo.offsetsRead}).
  */
 public record FetchPartitionResult(Errors error, long highWatermark, long lastStableOffset, long logStartOffset,
-                                   Records records) {
+                                   Records records, long offsetsRead) {
 
     public static FetchPartitionResult error(Errors error) {
-        return new FetchPartitionResult(error, -1L, -1L, -1L, MemoryRecords.EMPTY);
+        return new FetchPartitionResult(error, -1L, -1L, -1L, MemoryRecords.EMPTY, 0L);
     }
 
     public int sizeInBytes() {

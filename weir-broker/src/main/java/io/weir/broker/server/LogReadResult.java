@@ -8,15 +8,18 @@ import org.apache.kafka.common.record.internal.Records;
 import io.weir.storage.FetchDataInfo;
 import io.weir.storage.Log;
 
-/** One log read turned into an error code or records (a file slice). */
-record LogReadResult(Errors error, Records records) {
+/**
+ * One log read turned into an error code or records (a file slice), with the offsets they cover
+ * from the fetch offset.
+ */
+record LogReadResult(Errors error, Records records, long offsetsRead) {
 
     static LogReadResult read(Log log, long offset, int maxBytes, long upperBound, boolean minOneMessage) {
         try {
             FetchDataInfo info = log.read(offset, maxBytes, upperBound, minOneMessage);
-            return new LogReadResult(info.error(), info.records());
+            return new LogReadResult(info.error(), info.records(), info.offsetsRead());
         } catch (OffsetOutOfRangeException e) {
-            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, MemoryRecords.EMPTY);
+            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, MemoryRecords.EMPTY, 0L);
         }
     }
 }

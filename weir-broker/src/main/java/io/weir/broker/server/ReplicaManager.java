@@ -432,7 +432,7 @@ public final class ReplicaManager implements AutoCloseable {
             LogReadResult read = LogReadResult.read(log, pos.fetchOffset(), maxBytes, upperBound, minOneMessage);
             if (read.error() != Errors.NONE) {
                 long hw = log.highWatermark();
-                return new FetchPartitionResult(read.error(), hw, hw, log.logStartOffset(), MemoryRecords.EMPTY);
+                return new FetchPartitionResult(read.error(), hw, hw, log.logStartOffset(), MemoryRecords.EMPTY, 0L);
             }
             if (follower && followerUpdates != null) {
                 boolean moved = partition.updateFollowerFetchState(params.replicaId(), pos.fetchOffset(), leaderEnd,
@@ -440,7 +440,8 @@ public final class ReplicaManager implements AutoCloseable {
                 followerUpdates.add(new FollowerUpdate(partition, moved));
             }
             long hw = log.highWatermark();
-            return new FetchPartitionResult(Errors.NONE, hw, hw, log.logStartOffset(), read.records());
+            return new FetchPartitionResult(Errors.NONE, hw, hw, log.logStartOffset(), read.records(),
+                read.offsetsRead());
         } catch (KafkaStorageException e) {
             return FetchPartitionResult.error(Errors.KAFKA_STORAGE_ERROR);
         }

@@ -34,20 +34,21 @@ class BrokerTopicStatsTest {
     }
 
     @Test
-    void consumerFetchesCountTheBytesOfSuccessfulPartitionsOnly() {
+    void consumerFetchesCountTheBytesAndMessagesOfSuccessfulPartitionsOnly() {
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes()));
         Uuid id = Uuid.randomUuid();
         LinkedHashMap<TopicIdPartition, FetchPartitionResult> results = new LinkedHashMap<>();
-        results.put(new TopicIdPartition(id, 0, "orders"), new FetchPartitionResult(Errors.NONE, 1, 1, 0, records));
-        results.put(new TopicIdPartition(id, 1, "orders"), new FetchPartitionResult(Errors.NONE, 1, 1, 0, records));
+        results.put(new TopicIdPartition(id, 0, "orders"), new FetchPartitionResult(Errors.NONE, 1, 1, 0, records, 1L));
+        results.put(new TopicIdPartition(id, 1, "orders"), new FetchPartitionResult(Errors.NONE, 1, 1, 0, records, 3L));
         results.put(new TopicIdPartition(id, 2, "orders"), FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER));
         results.put(new TopicIdPartition(id, 3, "orders"),
-            new FetchPartitionResult(Errors.NONE, 1, 1, 0, MemoryRecords.EMPTY));
+            new FetchPartitionResult(Errors.NONE, 1, 1, 0, MemoryRecords.EMPTY, 0L));
 
         stats.onConsumerFetch(results);
         stats.onConsumerFetch(results);
 
         assertThat(count(BrokerTopicStats.OUT_BYTES, "orders")).isEqualTo(4.0 * records.sizeInBytes());
+        assertThat(count(BrokerTopicStats.OUT_MESSAGES, "orders")).isEqualTo(8.0);
         assertThat(count(BrokerTopicStats.IN_BYTES, "orders")).isZero();
     }
 

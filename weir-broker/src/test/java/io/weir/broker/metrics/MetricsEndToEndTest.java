@@ -60,6 +60,7 @@ class MetricsEndToEndTest {
             BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0",
             BrokerConfig.LOG_DIRS, dir.resolve("logs").toString(),
             BrokerConfig.EMBEDDED_ZOOKEEPER_DIR, dir.resolve("zookeeper").toString(),
+            BrokerConfig.NUM_NETWORK_THREADS, "2",
             BrokerConfig.METRICS_PORT, Integer.toString(metricsPort))));
         try (broker) {
             broker.startup();
@@ -80,6 +81,7 @@ class MetricsEndToEndTest {
             assertThat(logSize).isGreaterThanOrEqualTo((long) RECORDS * VALUE_SIZE);
             assertThat(text.require("weir_topic_in_bytes_total", topic)).isEqualTo(logSize);
             assertThat(text.require("weir_topic_out_bytes_total", topic)).isGreaterThanOrEqualTo(logSize);
+            assertThat(text.require("weir_topic_out_messages_total", topic)).isEqualTo(RECORDS);
             assertThat(text.require("weir_log_size_bytes", Map.of("topic", TOPIC, "partition", "0")))
                 .isEqualTo(logSize);
             assertThat(text.require("weir_requests_total", Map.of("api", "Produce"))).isPositive();
@@ -94,6 +96,8 @@ class MetricsEndToEndTest {
             assertThat(text.require("weir_active_controller")).isEqualTo(1.0);
             assertThat(text.require("weir_isr_shrinks_total")).isZero();
             assertThat(text.require("weir_request_queue_size")).isGreaterThanOrEqualTo(0.0);
+            checkNetworkAndTotalTime(text);
+            checkTotalTimeIncludesThePurgatory(broker.bootstrapServers(), metricsPort);
 
             // A group with a committed offset: lag = high watermark - committed, per partition.
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -106,6 +110,47 @@ class MetricsEndToEndTest {
             assertThat(afterCommit.require("weir_groups", Map.of("state", "Empty", "type", "classic"))).isEqualTo(1.0);
         }
         assertThatThrownBy(() -> get(metricsPort, "/health")).isInstanceOf(ConnectException.class);
+    }
+
+    /** Every processor reported idle time; every Produce request's response was written (total time). */
+    private static void checkNetworkAndTotalTime(PrometheusText text) {
+        assertThat(text.samples()).filteredOn(s -> s.name().equals("weir_network_processor_idle_seconds_total"))
+            .extracting(s -> s.labels().get("processor")).containsExactlyInAnyOrder("0", "1");
+        assertThat(text.require("weir_network_processor_idle_seconds_total", Map.of("processor", "0"))).isPositive();
+        assertThat(text.require("weir_network_processor_avg_idle_ratio")).isBetween(0.0, 1.0);
+        Map<String, String> produce = Map.of("api", "Produce");
+        assertThat(text.require("weir_request_total_time_seconds_count", produce))
+            .isEqualTo(text.require("weir_requests_total", produce));
+        assertThat(text.require("weir_request_total_time_seconds", Map.of("api", "Produce", "quantile", "0.99")))
+            .isPositive();
+    }
+
+    /**
+     * A long-poll fetch on an empty partition parks in the fetch purgatory for fetch.max.wait.ms:
+     * total time counts that wait, handler latency does not.
+     */
+    private void checkTotalTimeIncludesThePurgatory(String bootstrap, int metricsPort) throws Exception {
+        Map<String, Object> props = Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 400);
+        Map<String, String> fetch = Map.of("api", "Fetch");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition empty = new TopicPartition(TOPIC, 1);
+            consumer.assign(List.of(empty));
+            consumer.seekToEnd(List.of(empty));
+            long deadlineNs = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            PrometheusText text;
+            do {
+                consumer.poll(Duration.ofMillis(200));
+                text = PrometheusText.parse(get(metricsPort, "/metrics").body());
+            } while (text.require("weir_request_total_time_seconds_max", fetch) < 0.4
+                && System.nanoTime() < deadlineNs);
+            assertThat(text.require("weir_request_total_time_seconds_max", fetch)).isGreaterThanOrEqualTo(0.4);
+            assertThat(text.require("weir_request_total_time_seconds_sum", fetch))
+                .isGreaterThan(text.require("weir_request_latency_seconds_sum", fetch) + 0.3);
+        }
     }
 
     private static void createTopic(String bootstrap) throws Exception {

@@ -54,6 +54,26 @@ class RequestMetricsTest {
     }
 
     @Test
+    void totalTimeRunsFromReceiptUntilTheResponseWasWrittenPerApi() {
+        metrics.record(ApiKeys.PRODUCE, 0, 1 * MS, 2 * MS);
+        metrics.recordTotal(ApiKeys.PRODUCE, 0, 502 * MS); // parked 500 ms in the purgatory
+        metrics.recordTotal(ApiKeys.FETCH, 10 * MS, 13 * MS);
+
+        Timer produce = registry.get(RequestMetrics.TOTAL_TIME).tag("api", "Produce").timer();
+        assertThat(produce.count()).isEqualTo(1);
+        assertThat(produce.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(502.0);
+        assertThat(registry.get(RequestMetrics.LATENCY).tag("api", "Produce").timer().totalTime(TimeUnit.MILLISECONDS))
+            .isEqualTo(2.0);
+        PrometheusText text = PrometheusText.parse(registry.scrape());
+        assertThat(text.require("weir_request_total_time_seconds_count", Map.of("api", "Fetch"))).isEqualTo(1.0);
+        assertThat(text.require("weir_request_total_time_seconds_sum", Map.of("api", "Fetch"))).isEqualTo(0.003);
+        assertThat(text.require("weir_request_total_time_seconds", Map.of("api", "Produce", "quantile", "0.99")))
+            .isGreaterThan(0.4);
+        assertThat(text.require("weir_request_total_time_seconds", Map.of("api", "Produce", "quantile", "0.5")))
+            .isGreaterThan(0.4);
+    }
+
+    @Test
     void queueSizeGaugeReadsTheCurrentSize() {
         AtomicInteger size = new AtomicInteger(3);
         metrics.bindRequestQueue(size::get);

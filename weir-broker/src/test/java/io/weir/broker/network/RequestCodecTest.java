@@ -49,8 +49,8 @@ class RequestCodecTest {
     private EmbeddedChannel newChannel() {
         SocketServerConfig config = ServerFixture.config(b -> b.maxRequestBytes(MAX_REQUEST_BYTES));
         ConnectionInitializer initializer = new ConnectionInitializer("PLAINTEXT", config,
-            new RequestParser(new TestApis()), requestChannel, Time.SYSTEM, new AtomicInteger(), new AtomicLong(),
-            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+            new RequestParser(new TestApis()), requestChannel, Time.SYSTEM, RequestDoneListener.NONE,
+            new AtomicInteger(), new AtomicLong(), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         EmbeddedChannel channel = new EmbeddedChannel(initializer);
         channels.add(channel);
         return channel;

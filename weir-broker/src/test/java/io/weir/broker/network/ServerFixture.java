@@ -14,12 +14,17 @@ final class ServerFixture implements AutoCloseable {
     final RequestHandlerPool handlers;
 
     ServerFixture(SocketServerConfig config, TestApis apis, int ioThreads, boolean preferEpoll) {
+        this(config, apis, ioThreads, preferEpoll, Time.SYSTEM, RequestDoneListener.NONE);
+    }
+
+    ServerFixture(SocketServerConfig config, TestApis apis, int ioThreads, boolean preferEpoll, Time time,
+                  RequestDoneListener doneListener) {
         requestChannel = new RequestChannel(config.queuedMaxRequests());
-        server = new SocketServer(config, requestChannel, apis, Time.SYSTEM, preferEpoll);
+        server = new SocketServer(config, requestChannel, apis, time, preferEpoll, doneListener);
         RequestHandlerPool pool = null;
         try {
             server.startup();
-            pool = new RequestHandlerPool(ioThreads, requestChannel, apis, Time.SYSTEM);
+            pool = new RequestHandlerPool(ioThreads, requestChannel, apis, time);
         } catch (RuntimeException | Error e) {
             server.shutdown();
             throw e;

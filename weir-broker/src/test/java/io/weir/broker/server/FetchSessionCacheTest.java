@@ -62,11 +62,11 @@ class FetchSessionCacheTest {
     @Test
     void partitionHasNewsOnlyWhenSomethingChanged() {
         CachedPartition cp = new CachedPartition(0, 1024, -1);
-        FetchPartitionResult empty = new FetchPartitionResult(Errors.NONE, 10, 10, 0, MemoryRecords.EMPTY);
+        FetchPartitionResult empty = new FetchPartitionResult(Errors.NONE, 10, 10, 0, MemoryRecords.EMPTY, 0L);
         assertThat(cp.maybeUpdateResponseData(empty)).isTrue();
         assertThat(cp.maybeUpdateResponseData(empty)).isFalse();
-        assertThat(cp.maybeUpdateResponseData(new FetchPartitionResult(Errors.NONE, 11, 11, 0, MemoryRecords.EMPTY)))
-            .isTrue();
+        FetchPartitionResult moved = new FetchPartitionResult(Errors.NONE, 11, 11, 0, MemoryRecords.EMPTY, 0L);
+        assertThat(cp.maybeUpdateResponseData(moved)).isTrue();
         assertThat(cp.maybeUpdateResponseData(FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER))).isTrue();
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.common.IsolationLevel;
@@ -145,6 +146,8 @@ class ReplicaManagerReplicationTest {
     @Test
     void aLaggingFollowerLeavesTheIsrAndRejoinsWhenItCatchesUp() {
         kit(1, 2, 3).createPartition(TP, List.of(1, 2, 3), 1);
+        List<Boolean> isrChanges = new CopyOnWriteArrayList<>();
+        kit.rm(1).setIsrChangeListener((partition, expanded) -> isrChanges.add(expanded)); // the metrics' counters
         kit.replicate();
         for (int i = 0; i < 5; i++) {
             kit.produce(1, TP, ACKS_ONE, "r" + i);
@@ -153,6 +156,7 @@ class ReplicaManagerReplicationTest {
             fetchAs(2);
         }
         assertThat(kit.zk.state(TP).isr()).as("3 did not fetch for 50 s").containsExactly(1, 2);
+        assertThat(isrChanges).as("one shrink told").containsExactly(false);
         assertThat(kit.partition(1, TP).isr()).containsExactly(1, 2);
         assertThat(kit.partition(1, TP).highWatermark()).as("the HW no longer waits for 3").isEqualTo(5);
 
@@ -164,11 +168,14 @@ class ReplicaManagerReplicationTest {
         assertThat(kit.partition(1, TP).partitionEpoch()).isEqualTo(2);
         assertThat(kit.zk.isrWrites()).extracting(LeaderAndIsr::isr)
             .containsExactly(List.of(1, 2), List.of(1, 2, 3));
+        assertThat(isrChanges).as("then one expand").containsExactly(false, true);
     }
 
     @Test
     void anIsrWriteThatConflictsLeavesTheCachedStateUntilTheControllerSendsTheTruth() {
         kit(1, 2).createPartition(TP, List.of(1, 2), 1);
+        List<Boolean> isrChanges = new CopyOnWriteArrayList<>();
+        kit.rm(1).setIsrChangeListener((partition, expanded) -> isrChanges.add(expanded));
         kit.replicate();
         kit.produce(1, TP, ACKS_ONE, "a");
         // The controller changed the znode (say, for a reassignment) but has not sent it yet.
@@ -178,11 +185,13 @@ class ReplicaManagerReplicationTest {
         assertThat(kit.partition(1, TP).isr()).as("the shrink conflicted").containsExactly(1, 2);
         assertThat(kit.partition(1, TP).partitionEpoch()).isZero();
         assertThat(kit.zk.isrWrites()).isEmpty();
+        assertThat(isrChanges).as("a conflicted write is no shrink").isEmpty();
 
         kit.sendLeaderAndIsr(TP);
         kit.time.sleep(kit.config.replicaLagTimeMaxMs() / 2);
         assertThat(kit.partition(1, TP).isr()).as("retried at the new partition epoch").containsExactly(1);
         assertThat(kit.zk.version(TP)).isEqualTo(2);
+        assertThat(isrChanges).containsExactly(false);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import io.weir.cli.ExitCodes;
 import io.weir.cli.Stdio;
 import io.weir.cli.Weir;
+import io.weir.common.Time;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -59,6 +60,10 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     protected Stdio stdio() {
         return root().stdio();
+    }
+
+    protected Time time() {
+        return root().time();
     }
 
     private Weir root() {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,7 +32,6 @@ import io.weir.cli.client.Clients;
 import io.weir.cli.client.Failures;
 import io.weir.cli.client.Json;
 import io.weir.cli.client.TopicNames;
-import io.weir.common.Time;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -85,8 +85,8 @@ public final class ProduceCommand extends ClientCommand {
         try (Admin admin = Clients.admin(settings)) {
             TopicNames.partitionCount(admin, topic, Optional.ofNullable(partition));
         }
-        ProduceStats stats = new ProduceStats(topic, Time.SYSTEM,
-            Optional.ofNullable(System.console()).map(c -> err()));
+        ProduceStats stats = new ProduceStats(topic, time(),
+            stdio().errIsTerminal() ? Optional.of(err()) : Optional.empty(), inputSize());
         try (InputStream in = input(); KafkaProducer<byte[], byte[]> producer = Clients.producer(settings, flags())) {
             SignalShutdown hook = SignalShutdown.install("weir-produce-shutdown", () -> {
                 producer.close(Duration.ofMillis(settings.timeoutMs()));
@@ -106,6 +106,11 @@ public final class ProduceCommand extends ClientCommand {
         return Map.of(ProducerConfig.ACKS_CONFIG, acks, ProducerConfig.COMPRESSION_TYPE_CONFIG, compression.name());
     }
 
+    /** The size of the input when it is a file (for the progress bar), else empty. */
+    private OptionalLong inputSize() throws IOException {
+        return file == null ? stdio().inSizeInBytes() : OptionalLong.of(Files.size(file));
+    }
+
     private InputStream input() throws IOException {
         return file == null ? stdio().in() : Files.newInputStream(file);
     }
@@ -123,7 +128,7 @@ public final class ProduceCommand extends ClientCommand {
             } catch (InterruptException e) {
                 return;
             }
-            stats.maybeShowProgress();
+            stats.maybeShowProgress(line.length + 1);
         }
     }
 

@@ -3,6 +3,7 @@ package io.weir.cli.produce;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,7 +13,9 @@ import io.weir.common.Time;
 
 /**
  * Counts what {@code weir produce} wrote: records and bytes acknowledged, failures with the first
- * error, and an optional progress line (on a terminal) at most once a second.
+ * error, and an optional progress line (on a terminal) at most once a second, the first after a
+ * second, so short inputs show none. When the input's size is known (a file) the line starts
+ * with a bar of the share of it read so far.
  *
  * <p>Thread-safe: the main thread counts sends, the producer's I/O thread acknowledgements, and a
  * shutdown hook may take the summary; {@link #finish} hands it out once.
@@ -20,10 +23,12 @@ import io.weir.common.Time;
 final class ProduceStats {
 
     private static final long PROGRESS_INTERVAL_NS = 1_000_000_000L;
+    static final int BAR_WIDTH = 24;
 
     private final String topic;
     private final Time time;
     private final Optional<PrintWriter> progress;
+    private final OptionalLong inputSizeInBytes;
     private final long startNs;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -32,11 +37,14 @@ final class ProduceStats {
     private final AtomicBoolean finished = new AtomicBoolean();
     private long lastProgressNs;
     private boolean progressShown;
+    private long bytesRead;
 
-    ProduceStats(String topic, Time time, Optional<PrintWriter> progress) {
+    /** {@code progress}: where the progress line goes (a terminal), if anywhere. */
+    ProduceStats(String topic, Time time, Optional<PrintWriter> progress, OptionalLong inputSizeInBytes) {
         this.topic = topic;
         this.time = time;
         this.progress = progress;
+        this.inputSizeInBytes = inputSizeInBytes;
         this.startNs = time.nanoseconds();
         this.lastProgressNs = startNs;
     }
@@ -56,8 +64,12 @@ final class ProduceStats {
         return Optional.ofNullable(firstError.get());
     }
 
-    /** Main thread, after each send: refreshes the progress line once a second on a terminal. */
-    void maybeShowProgress() {
+    /**
+     * Main thread, after each send of a line of {@code lineBytes} (its newline included): refreshes
+     * the progress line once a second on a terminal.
+     */
+    void maybeShowProgress(int lineBytes) {
+        bytesRead += lineBytes;
         if (progress.isEmpty()) {
             return;
         }
@@ -65,9 +77,24 @@ final class ProduceStats {
         if (now - lastProgressNs >= PROGRESS_INTERVAL_NS) {
             lastProgressNs = now;
             progressShown = true;
-            progress.get().print("\r" + summary().line() + "   ");
+            progress.get().print("\r" + progressLine() + "   ");
             progress.get().flush();
         }
+    }
+
+    /** {@code [=====>      ]  42% } before the summary when the input's size is known. */
+    String progressLine() {
+        if (inputSizeInBytes.isEmpty() || inputSizeInBytes.getAsLong() <= 0) {
+            return summary().line();
+        }
+        double done = Math.min(1.0, bytesRead / (double) inputSizeInBytes.getAsLong());
+        int filled = (int) Math.floor(done * BAR_WIDTH);
+        StringBuilder bar = new StringBuilder("[");
+        for (int i = 0; i < BAR_WIDTH; i++) {
+            bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
+        }
+        return bar.append(String.format(Locale.ROOT, "] %3d%%  ", (int) Math.floor(done * 100)))
+            .append(summary().line()).toString();
     }
 
     /** The summary the first time it is asked for; empty after (the hook and the main thread race for it). */

@@ -7,11 +7,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.weir.cli.Cli;
 import io.weir.cli.Cli.Result;
@@ -39,6 +43,29 @@ class ClientOptionsTest {
         assertThat(r.stderr()).isEqualTo("weir topics list: the cluster at " + nowhere
             + " did not answer within 10 s (is a broker running there?)\n");
         assertThat(elapsedMs).isLessThan(20_000);
+    }
+
+    /** Every client command, with the arguments it needs to reach the cluster. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"topics list", "topics describe t", "topics create t", "topics alter t -c retention.ms=1",
+        "topics add-partitions t -p 3", "topics delete t", "consume t -n 1", "groups list", "groups describe g",
+        "groups reset-offsets g -t t --to-earliest", "groups delete g", "cluster", "configs get topic t",
+        "configs set topic t retention.ms=1", "configs delete topic t retention.ms"})
+    void everyCommandGivesUpOnAnUnreachableClusterWithinTheTimeoutWithExitTwo(String command) throws IOException {
+        Path config = tempDir.resolve("client.properties");
+        Files.writeString(config, "default.api.timeout.ms=1500\nrequest.timeout.ms=1500\n");
+        String nowhere = "127.0.0.1:" + closedPort();
+        List<String> args = new ArrayList<>(List.of("--command-config", config.toString(), "-b", nowhere));
+        args.addAll(List.of(command.split(" ")));
+        long startNs = System.nanoTime();
+        Result r = Cli.run(args.toArray(String[]::new));
+        long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+        String[] words = command.split(" ");
+        String name = List.of("topics", "groups", "configs").contains(words[0]) ? words[0] + " " + words[1] : words[0];
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.stderr()).isEqualTo("weir " + name + ": the cluster at " + nowhere
+            + " did not answer within 1500 ms (is a broker running there?)\n");
+        assertThat(elapsedMs).as("the command's run time").isLessThan(6_000);
     }
 
     @Test

@@ -66,6 +66,13 @@ class ConfigsCommandTest {
             .isEqualTo("Deleted retention.ms from topic \"configured\".\n");
         assertThat(setting("configured", "retention.ms").get("source").asText()).isEqualTo("default_config");
         assertThat(setting("configured", "segment.ms").get("value").asText()).isEqualTo("600000");
+
+        assertThat(ok(weir("configs", "set", "topic", "configured", "segment.ms=700000")).stdout())
+            .isEqualTo("Set segment.ms=700000 on topic \"configured\".\n");
+        assertThat(setting("configured", "segment.ms").get("value").asText()).isEqualTo("700000");
+        JsonNode deleted = ok(weir("configs", "delete", "topic", "configured", "segment.ms", "-o", "json")).json();
+        assertThat(deleted.get("deleted")).extracting(JsonNode::asText).containsExactly("segment.ms");
+        assertThat(deleted.get("set")).isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.weir.cli.Cli;
 import io.weir.cli.Cli.Result;
 import io.weir.cli.TestBroker;
+import io.weir.common.Time;
 
 @ExtendWith(TestBroker.Extension.class)
 class ProduceConsumeTest {
@@ -92,6 +94,42 @@ class ProduceConsumeTest {
         ok(weir("produce", "no-final-newline", "--file", file.toString()));
         assertThat(ok(weir("consume", "no-final-newline", "--from-beginning", "-n", "2")).stdout())
             .isEqualTo("one\ntwo\n");
+    }
+
+    /** A clock on which every reading is a second after the previous one: each line is "a second later". */
+    private static Time secondPerReading() {
+        AtomicLong nowNs = new AtomicLong();
+        return new Time() {
+            @Override
+            public long milliseconds() {
+                return nowNs.get() / 1_000_000L;
+            }
+
+            @Override
+            public long nanoseconds() {
+                return nowNs.addAndGet(1_000_000_000L);
+            }
+
+            @Override
+            public void sleep(long ms) {
+                nowNs.addAndGet(ms * 1_000_000L);
+            }
+        };
+    }
+
+    @Test
+    void onATerminalALongInputShowsProgressWithABarWhenItsSizeIsKnown() {
+        topic("progress", 1);
+        byte[] input = utf8("a\nb\nc\nd\n");
+        Result shown = ok(Cli.onTerminal(secondPerReading(), input, "-b", bootstrap, "produce", "progress"));
+        assertThat(shown.stderr()).startsWith("\r[======>                 ]  25%  Produced ")
+            .contains("\r[========================] 100%  Produced ")
+            .containsPattern("   \\RProduced 4 records \\(4 B\\) to progress in \\d+\\.\\d s");
+
+        Result plain = ok(Cli.run(input, "-b", bootstrap, "produce", "progress"));
+        assertThat(plain.stderr()).doesNotContain("\r").startsWith("Produced 4 records");
+        assertThat(ok(weir("consume", "progress", "--from-beginning", "-n", "8")).stdout())
+            .isEqualTo("a\nb\nc\nd\n".repeat(2));
     }
 
     @Test
