@@ -35,7 +35,8 @@ public final class DelayedFetch extends DelayedOperation {
 
     /**
      * Complete when the readable bytes past each fetch offset add up to minBytes, or a partition
-     * moved away (not leader here any more, or a new leader epoch).
+     * moved away (gone, not leader here any more when only the leader may serve, or a new leader
+     * epoch). A consumer served by a follower (KIP-392) waits for the follower's HW to move.
      */
     @Override
     public boolean tryComplete() {
@@ -43,7 +44,8 @@ public final class DelayedFetch extends DelayedOperation {
         for (Map.Entry<TopicIdPartition, ReplicaManager.FetchPosition> e : fetchInfos.entrySet()) {
             TopicPartition tp = e.getKey().topicPartition();
             Partition p = replicaManager.partition(tp).orElse(null);
-            if (p == null || !p.isLeader() || p.checkLeaderEpoch(e.getValue().currentLeaderEpoch()) != Errors.NONE) {
+            if (p == null || (!p.isLeader() && params.fetchOnlyLeader())
+                || p.checkLeaderEpoch(e.getValue().currentLeaderEpoch()) != Errors.NONE) {
                 return forceComplete();
             }
             long end = params.isFromFollower() ? p.log().logEndOffset() : p.highWatermark();

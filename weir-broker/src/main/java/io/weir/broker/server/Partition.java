@@ -361,12 +361,13 @@ public final class Partition {
     }
 
     /**
-     * Records a follower's fetch at {@code fetchOffset} (its LEO), read when the leader's log
-     * ended at {@code leaderEndOffset}, and moves the HW if it can.
+     * Records a follower's fetch at {@code fetchOffset} (its LEO) with its log start offset, read
+     * when the leader's log ended at {@code leaderEndOffset}, and moves the HW if it can.
      *
      * @return whether the HW moved
      */
-    public boolean updateFollowerFetchState(int replicaId, long fetchOffset, long leaderEndOffset, long fetchTimeMs) {
+    public boolean updateFollowerFetchState(int replicaId, long fetchOffset, long followerLogStartOffset,
+                                            long leaderEndOffset, long fetchTimeMs) {
         leaderIsrUpdateLock.readLock().lock();
         try {
             FollowerReplica follower = isLeader() ? followers.get(replicaId) : null;
@@ -375,7 +376,7 @@ public final class Partition {
             }
             synchronized (hwLock) {
                 long before = follower.logEndOffset();
-                follower.updateFetchState(fetchOffset, leaderEndOffset, fetchTimeMs);
+                follower.updateFetchState(fetchOffset, followerLogStartOffset, leaderEndOffset, fetchTimeMs);
                 return before != fetchOffset && maybeIncrementLeaderHighWatermark();
             }
         } finally {
@@ -686,6 +687,27 @@ public final class Partition {
     /** The proposed ISR change in flight, if any. */
     public Optional<IsrChange> pendingIsrChange() {
         return Optional.ofNullable(pendingIsrChange);
+    }
+
+    /**
+     * As leader, what it knows of the followers in the ISR (KIP-392's candidates for serving
+     * consumers); empty when not leader.
+     */
+    List<FollowerReplica.State> inSyncFollowerStates() {
+        Map<Integer, FollowerReplica> current = followers;
+        List<Integer> inSync = isr;
+        List<FollowerReplica.State> states = new ArrayList<>();
+        if (!isLeader()) {
+            return states;
+        }
+        synchronized (hwLock) {
+            for (FollowerReplica f : current.values()) {
+                if (inSync.contains(f.brokerId())) {
+                    states.add(f.state());
+                }
+            }
+        }
+        return states;
     }
 
     /** The leader's view of a follower's LEO (-1: unknown or not a follower). */

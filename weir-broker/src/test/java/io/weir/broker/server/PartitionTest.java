@@ -66,7 +66,7 @@ class PartitionTest {
     }
 
     private boolean fetch(int replica, long offset) {
-        return partition.updateFollowerFetchState(replica, offset, log.logEndOffset(), time.milliseconds());
+        return partition.updateFollowerFetchState(replica, offset, -1L, log.logEndOffset(), time.milliseconds());
     }
 
     @Test
