@@ -316,7 +316,7 @@ public final class ReplicaFetcher {
     private void truncate(TopicPartition tp, PartitionFetchState state, Partition p, OffsetTruncationState target) {
         try {
             long before = p.log().logEndOffset();
-            Errors error = p.truncateTo(target.offset(), state.currentLeaderEpoch());
+            Errors error = p.followerLog().truncateTo(target.offset(), state.currentLeaderEpoch());
             if (error != Errors.NONE) {
                 delay(tp, state);
                 return;
@@ -453,7 +453,7 @@ public final class ReplicaFetcher {
         MemoryRecords records = toMemoryRecords(FetchResponse.recordsOrFail(pd));
         int epoch = state.currentLeaderEpoch();
         if (records.sizeInBytes() > 0) {
-            Partition.AppendResult result = p.appendRecordsToFollower(records, epoch);
+            Partition.AppendResult result = p.followerLog().appendRecords(records, epoch);
             if (result.error() != Errors.NONE) {
                 LOG.warn("{}: append of fetched data to {} failed: {} {}", name, tp, result.error(),
                     result.errorMessage() == null ? "" : result.errorMessage());
@@ -462,7 +462,7 @@ public final class ReplicaFetcher {
             }
         }
         long highWatermark = p.highWatermark();
-        if (p.updateFollowerOffsets(pd.highWatermark(), pd.logStartOffset(), epoch) != Errors.NONE) {
+        if (p.followerLog().updateOffsets(pd.highWatermark(), pd.logStartOffset(), epoch) != Errors.NONE) {
             delay(tp, state);
             return;
         }
@@ -485,11 +485,11 @@ public final class ReplicaFetcher {
         if (pd.logStartOffset() > leo) {
             LOG.warn("{}: {} is behind the leader's log start {} (LEO {}), starting over there", name, tp,
                 pd.logStartOffset(), leo);
-            error = p.truncateFullyAndStartAt(pd.logStartOffset(), epoch);
+            error = p.followerLog().truncateFullyAndStartAt(pd.logStartOffset(), epoch);
         } else if (pd.highWatermark() >= 0 && pd.highWatermark() < leo) {
             LOG.warn("{}: {} is ahead of the leader (LEO {}, leader HW {}), truncating to the leader's HW", name,
                 tp, leo, pd.highWatermark());
-            error = p.truncateTo(pd.highWatermark(), epoch);
+            error = p.followerLog().truncateTo(pd.highWatermark(), epoch);
         } else {
             states.put(tp, state.truncatingAt(p.log().highWatermark()).delayedUntil(backoffDeadline()));
             return;
