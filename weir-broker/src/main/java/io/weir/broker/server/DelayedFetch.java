@@ -36,7 +36,9 @@ public final class DelayedFetch extends DelayedOperation {
     /**
      * Complete when the readable bytes past each fetch offset add up to minBytes, or a partition
      * moved away (gone, not leader here any more when only the leader may serve, or a new leader
-     * epoch). A consumer served by a follower (KIP-392) waits for the follower's HW to move.
+     * epoch), or the offset left the log (truncated below it, or below the log start). A consumer
+     * ahead of the HW (a new leader's lagging HW, or a follower serving it under KIP-392) waits for
+     * the HW to move, as in Kafka, instead of being answered empty at once and asking again.
      */
     @Override
     public boolean tryComplete() {
@@ -50,7 +52,7 @@ public final class DelayedFetch extends DelayedOperation {
             }
             long end = params.isFromFollower() ? p.log().logEndOffset() : p.highWatermark();
             long fetchOffset = e.getValue().fetchOffset();
-            if (fetchOffset > end || fetchOffset < p.log().logStartOffset()) {
+            if (fetchOffset > p.log().logEndOffset() || fetchOffset < p.log().logStartOffset()) {
                 return forceComplete();
             }
             if (fetchOffset < end) {

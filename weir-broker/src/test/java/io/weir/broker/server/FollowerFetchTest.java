@@ -172,6 +172,21 @@ class FollowerFetchTest {
     }
 
     @Test
+    void aConsumerAheadOfTheFollowersHighWatermarkWaitsForIt() {
+        followerWithARecordPastItsHighWatermark();
+
+        // Read d from the leader, the consumer asks the follower for offset 4, past its HW 3.
+        AtomicReference<FetchPartitionResult> waiting = consumerFetch(2, 4, 30_000L, rack("b"));
+        assertThat(waiting.get()).as("waits rather than answering empty at once").isNull();
+        kit.produce(1, TP, ACKS_ONE, "e").join();
+        kit.replicate();
+
+        assertThat(kit.partition(2, TP).highWatermark()).isEqualTo(5);
+        assertThat(waiting.get()).isNotNull();
+        assertThat(values(waiting.get())).containsExactly("e");
+    }
+
+    @Test
     void aFollowerServesOnlyConsumersThatMayReadFromFollowers() {
         start();
         kit.produce(1, TP, ACKS_ONE, "a").join();
