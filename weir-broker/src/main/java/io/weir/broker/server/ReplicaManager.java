@@ -420,20 +420,13 @@ public final class ReplicaManager implements AutoCloseable {
                                                int maxBytes, boolean minOneMessage,
                                                List<FollowerUpdate> followerUpdates) {
         Partition partition = partitions.get(tp);
-        if (partition == null) {
-            return FetchPartitionResult.error(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-        }
-        Errors epochError = partition.checkLeaderEpoch(pos.currentLeaderEpoch());
-        if (epochError != Errors.NONE) {
-            return FetchPartitionResult.error(epochError);
+        Errors refused = checkReadable(params, partition, pos);
+        if (refused != Errors.NONE) {
+            return FetchPartitionResult.error(refused);
         }
         boolean follower = params.isFromFollower();
-        boolean leader = partition.isLeader();
-        if ((!leader && params.fetchOnlyLeader()) || (follower && !partition.hasFollower(params.replicaId()))) {
-            return FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER);
-        }
         Log log = partition.log();
-        OptionalInt preferred = leader ? preferredReadReplica(params, partition, pos.fetchOffset()) : OptionalInt.empty();
+        OptionalInt preferred = preferredReadReplica(params, partition, pos.fetchOffset());
         if (preferred.isPresent()) {
             // Kafka skips the read: the consumer learns where to fetch, with the leader's offsets.
             long hw = log.highWatermark();
@@ -462,11 +455,33 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     /**
+     * Whether this broker may serve the fetch of {@code partition}, in Kafka's order: hosted here
+     * (UNKNOWN_TOPIC_OR_PARTITION), at the client's leader epoch (FENCED_LEADER_EPOCH or
+     * UNKNOWN_LEADER_EPOCH), as leader unless a consumer with client metadata reads (KIP-392), and
+     * for a follower's fetch from one of the followers this leader tracks (NOT_LEADER_OR_FOLLOWER).
+     */
+    private static Errors checkReadable(FetchParams params, Partition partition, FetchPosition pos) {
+        if (partition == null) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        Errors epochError = partition.checkLeaderEpoch(pos.currentLeaderEpoch());
+        if (epochError != Errors.NONE) {
+            return epochError;
+        }
+        if ((!partition.isLeader() && params.fetchOnlyLeader())
+                || (params.isFromFollower() && !partition.hasFollower(params.replicaId()))) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        return Errors.NONE;
+    }
+
+    /**
      * Kafka's findPreferredReadReplica: for a consumer's fetch with client metadata to this
      * leader, the follower the configured selector prefers, if any.
      */
     private OptionalInt preferredReadReplica(FetchParams params, Partition partition, long fetchOffset) {
-        if (params.isFromFollower() || params.clientMetadata().isEmpty() || !readReplicaSelector.enabled()) {
+        if (!partition.isLeader() || params.isFromFollower() || params.clientMetadata().isEmpty()
+                || !readReplicaSelector.enabled()) {
             return OptionalInt.empty();
         }
         return readReplicaSelector.select(partition.topicPartition(), params.clientMetadata().get(),
