@@ -76,6 +76,11 @@ class UncleanElectionIT {
                     List.of(new AlterConfigOp(new ConfigEntry("unclean.leader.election.enable", "true"),
                         AlterConfigOp.OpType.SET)))).all().get();
                 WeirCluster.await("broker 1 to lead by-config", WAIT, () -> cluster.leaderOf(byConfig) == 1);
+
+                assertThat(admin.electLeaders(ElectionType.UNCLEAN, null).partitions().get())
+                    .as("every partition (null): those that needed no election are left out").isEmpty();
+                assertThat(admin.electLeaders(ElectionType.UNCLEAN, Set.of()).partitions().get())
+                    .as("an empty set asks for nothing").isEmpty();
             }
             for (TopicPartition tp : List.of(byAdmin, byConfig)) {
                 assertThat(readAll(cluster, tp, 50)).as("%s: only what broker 1 had", tp)

@@ -67,6 +67,11 @@ public final class ControllerApis {
             return;
         }
         boolean everyPartition = req.data().topicPartitions() == null;
+        if (!everyPartition && partitions.isEmpty()) {
+            // An empty list asks for nothing (only null means every partition).
+            request.sendResponse(new ElectLeadersResponse(electLeadersData(Map.of())));
+            return;
+        }
         ctx.controller().electLeaders(type, partitions).whenComplete((response, e) -> {
             Map<TopicPartition, Errors> results = e != null ? all(partitions, Errors.forException(e))
                 : withoutElectionNotNeeded(response.results(), everyPartition);
