@@ -9,13 +9,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.replica.RackAwareReplicaSelector;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,6 +82,49 @@ class NearestReplicaIT {
                 .isGreaterThan(0);
             assertThat(bytesOut(cluster, 0)).as("the leader only pointed the consumer to broker 2").isZero();
             assertThat(bytesOut(cluster, 1)).isZero();
+        }
+    }
+
+    /** One sessionless consumer Fetch of {@code tp} at offset 0 to broker {@code id}; its answer for the partition. */
+    private static FetchResponseData.PartitionData rawFetch(WeirCluster cluster, int id, TopicPartition tp, short version,
+                                                           String rack) throws Exception {
+        FetchRequest.Builder request = FetchRequest.Builder.forConsumer(version, 0, 1, Map.of(tp,
+            new FetchRequest.PartitionData(Uuid.ZERO_UUID, 0L, -1L, 1 << 20, Optional.empty()))).rackId(rack);
+        try (RawKafkaClient client = RawKafkaClient.connect(cluster.broker(id).bootstrapServers())) {
+            FetchResponse response = client.send(request, version, FetchResponse.class);
+            return response.data().responses().get(0).partitions().get(0);
+        }
+    }
+
+    @Test
+    void onTheWireTheLeaderRedirectsAndOnlyReplicasServe() throws Exception {
+        try (WeirCluster cluster = racks(WeirCluster.builder())
+                .set("replica.selector.class", RackAwareReplicaSelector.class.getName()).start()) {
+            writeRecords(cluster);
+            TopicPartition single = new TopicPartition("single", 0);
+            try (Admin admin = cluster.admin()) {
+                admin.createTopics(List.of(new NewTopic(single.topic(), Map.of(0, List.of(0))))).all().get();
+            }
+            WeirCluster.await("broker 2 to serve up to the end", WAIT,
+                () -> cluster.broker(2).context().replicaManager().partition(TP).orElseThrow().highWatermark()
+                    == RECORDS);
+
+            FetchResponseData.PartitionData fromLeader = rawFetch(cluster, 0, TP, (short) 12, "rack-2");
+            assertThat(Errors.forCode(fromLeader.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(fromLeader.preferredReadReplica()).isEqualTo(2);
+            assertThat(FetchResponse.recordsSize(fromLeader)).isZero();
+
+            FetchResponseData.PartitionData fromFollower = rawFetch(cluster, 2, TP, (short) 12, "rack-2");
+            assertThat(Errors.forCode(fromFollower.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(fromFollower.preferredReadReplica()).isEqualTo(FetchResponse.INVALID_PREFERRED_REPLICA_ID);
+            assertThat(FetchResponse.recordsSize(fromFollower)).isPositive();
+            assertThat(fromFollower.highWatermark()).isEqualTo(RECORDS);
+
+            assertThat(Errors.forCode(rawFetch(cluster, 2, TP, (short) 10, "").errorCode()))
+                .as("Fetch v10 has no rack: only the leader serves it").isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+            FetchResponseData.PartitionData notAReplica = rawFetch(cluster, 1, single, (short) 12, "rack-1");
+            assertThat(Errors.forCode(notAReplica.errorCode())).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+            assertThat(notAReplica.currentLeader().leaderId()).isZero();
         }
     }
 

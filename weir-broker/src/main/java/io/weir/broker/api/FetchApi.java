@@ -168,10 +168,13 @@ public final class FetchApi implements ApiHandler {
                 || (error != Errors.NOT_LEADER_OR_FOLLOWER && error != Errors.FENCED_LEADER_EPOCH)) {
             return pd;
         }
+        // A partition not hosted here (NOT_LEADER_OR_FOLLOWER from a broker that is no replica): the cache knows.
         ctx.replicaManager().partition(tip.topicPartition())
-            .filter(p -> p.leaderId() >= 0 && p.leaderEpoch() >= 0)
-            .ifPresent(p -> pd.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch()
-                .setLeaderId(p.leaderId()).setLeaderEpoch(p.leaderEpoch())));
+            .map(p -> new FetchResponseData.LeaderIdAndEpoch().setLeaderId(p.leaderId()).setLeaderEpoch(p.leaderEpoch()))
+            .or(() -> ctx.metadataCache().partition(tip.topicPartition())
+                .map(i -> new FetchResponseData.LeaderIdAndEpoch().setLeaderId(i.leader()).setLeaderEpoch(i.leaderEpoch())))
+            .filter(l -> l.leaderId() >= 0 && l.leaderEpoch() >= 0)
+            .ifPresent(pd::setCurrentLeader);
         return pd;
     }
 
