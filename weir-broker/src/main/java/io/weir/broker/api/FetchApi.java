@@ -9,12 +9,12 @@ import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.replica.ClientMetadata;
-import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.replica.ClientMetadata;
 import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 import io.weir.broker.network.Request;
 import io.weir.broker.server.FetchParams;

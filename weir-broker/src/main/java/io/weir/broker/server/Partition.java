@@ -81,6 +81,7 @@ public final class Partition {
     private final Log log;
     private final Time time;
     private final long replicaLagTimeMaxMs;
+    private final FollowerLog followerLog;
     private final ReentrantReadWriteLock leaderIsrUpdateLock = new ReentrantReadWriteLock();
     private final Object hwLock = new Object();
 
@@ -98,7 +99,6 @@ public final class Partition {
     private volatile int isrConflictPartitionEpoch = NO_CONFLICT;
     /** The leader's view of the other replicas; the map is replaced under the write lock. */
     private volatile Map<Integer, FollowerReplica> followers = Map.of();
-    private final FollowerLog followerLog;
 
     public Partition(TopicPartition topicPartition, Uuid topicId, int localBrokerId, Log log) {
         this(topicPartition, topicId, localBrokerId, log, Time.SYSTEM, ReplicaConfig.defaults().replicaLagTimeMaxMs());
