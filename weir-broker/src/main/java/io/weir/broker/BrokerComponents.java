@@ -18,6 +18,7 @@ import io.weir.broker.server.FetchSessionCache;
 import io.weir.broker.server.IsrWriter;
 import io.weir.broker.server.MetadataCache;
 import io.weir.broker.server.MetadataLoader;
+import io.weir.broker.server.ReadReplicaSelector;
 import io.weir.broker.server.ReplicaManager;
 import io.weir.cluster.controller.ControllerDriver;
 import io.weir.cluster.zk.ProducerIdManager;
@@ -72,15 +73,18 @@ final class BrokerComponents implements AutoCloseable {
 
     static BrokerComponents create(BrokerConfig config, String clusterId, ZkStore zk, LogManager logManager,
                                    BrokerTopicStats topicStats, Scheduler scheduler, Time time) {
+        MetadataCache cache = new MetadataCache();
+        // First: a bad replica.selector.class fails start-up before anything runs.
+        ReadReplicaSelector readReplicaSelector = ClusterConfigs.readReplicaSelector(config, cache);
         LogCleaner cleaner = new LogCleaner(CleanerConfig.fromBrokerProps(config.givenSettings()),
             () -> logManager.allLogs().stream().map(log -> LogCleanableAdapter.of(log, time)).toList(), time);
         cleaner.startup();
         SystemTimer timer = new SystemTimer("weir-purgatory", time);
         DelayedOperationPurgatory<DelayedProduce> producePurgatory = new DelayedOperationPurgatory<>("Produce", timer);
         DelayedOperationPurgatory<DelayedFetch> fetchPurgatory = new DelayedOperationPurgatory<>("Fetch", timer);
-        MetadataCache cache = new MetadataCache();
         ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, cleaner, producePurgatory,
-            fetchPurgatory, topicStats, ClusterConfigs.replicaConfig(config), isrWriter(zk), scheduler, time);
+            fetchPurgatory, topicStats, ClusterConfigs.replicaConfig(config), isrWriter(zk),
+            readReplicaSelector, scheduler, time);
         MetadataLoader loader = new MetadataLoader(zk, cache, replicaManager, logManager, config.topicDefaults());
         ControllerDriver controller = new ControllerDriver(zk, config.brokerId(),
             ClusterConfigs.controllerDriverConfig(config),

@@ -11,6 +11,8 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
+import io.weir.broker.server.MetadataCache;
+import io.weir.broker.server.ReadReplicaSelector;
 import io.weir.broker.server.ReplicaConfig;
 import io.weir.cluster.controller.ControllerConfig;
 import io.weir.cluster.controller.ControllerDriverConfig;
@@ -41,6 +43,7 @@ final class ClusterConfigs {
     static final String CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS = "controlled.shutdown.retry.backoff.ms";
     static final String CONTROLLER_SOCKET_TIMEOUT_MS = "controller.socket.timeout.ms";
     static final String CONTROL_PLANE_PORT = "weir.control.plane.port";
+    static final String REPLICA_SELECTOR_CLASS = ReadReplicaSelector.REPLICA_SELECTOR_CLASS;
 
     private ClusterConfigs() {
     }
@@ -54,6 +57,14 @@ final class ClusterConfigs {
             config.getInt(REPLICA_FETCH_BACKOFF_MS), config.getInt(NUM_REPLICA_FETCHERS),
             config.getInt(REPLICA_SOCKET_TIMEOUT_MS),
             listener != null ? listener : config.listeners().get(0).listenerName());
+    }
+
+    /**
+     * {@code replica.selector.class} (KIP-392), configured with every broker setting; none (Kafka's
+     * default) keeps consumers on the leader. Racks and endpoints come from the metadata cache.
+     */
+    static ReadReplicaSelector readReplicaSelector(BrokerConfig config, MetadataCache cache) {
+        return ReadReplicaSelector.create(config.getString(REPLICA_SELECTOR_CLASS), config.originals(), cache::node);
     }
 
     /** The controller's settings (it runs on every broker; one is active). */
@@ -97,6 +108,9 @@ final class ClusterConfigs {
                 "Pause between controlled-shutdown attempts.")
             .define(CONTROLLER_SOCKET_TIMEOUT_MS, Type.INT, 30000, atLeast(1), MEDIUM,
                 "Socket timeout of controller-to-broker and controlled-shutdown requests.")
+            .define(REPLICA_SELECTOR_CLASS, Type.STRING, null, MEDIUM,
+                "The ReplicaSelector that picks the replica a consumer with client.rack fetches from, e.g. "
+                    + "org.apache.kafka.common.replica.RackAwareReplicaSelector (default: none, the leader).")
             .define(CONTROL_PLANE_PORT, Type.INT, 0, between(0, 65535), LOW,
                 "Port of Weir's control plane (controller-to-broker requests), on the first listener's host; "
                     + "0 picks a free port, registered in ZooKeeper.");

@@ -1,9 +1,13 @@
 package io.weir.tests;
 
+import static io.weir.tests.ClusterRecords.WAIT;
+import static io.weir.tests.ClusterRecords.expectedValues;
+import static io.weir.tests.ClusterRecords.idempotentProducer;
+import static io.weir.tests.ClusterRecords.readAll;
+import static io.weir.tests.ClusterRecords.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +25,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,59 +48,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class ReplicationIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     private static void createTopic(WeirCluster cluster, String topic, int partitions, int rf, int minIsr)
             throws Exception {
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) rf)
                 .configs(Map.of("min.insync.replicas", String.valueOf(minIsr))))).all().get();
         }
-    }
-
-    private static KafkaProducer<byte[], byte[]> idempotentProducer(WeirCluster cluster) {
-        return cluster.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
-    }
-
-    private static List<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, String topic, int partition,
-                                             int from, int count) throws Exception {
-        List<Future<RecordMetadata>> futures = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            futures.add(producer.send(new ProducerRecord<>(topic, partition, null,
-                ("r" + i).getBytes(StandardCharsets.UTF_8))));
-        }
-        List<RecordMetadata> acked = new ArrayList<>();
-        for (Future<RecordMetadata> f : futures) {
-            acked.add(f.get());
-        }
-        return acked;
-    }
-
-    private static List<String> readAll(WeirCluster cluster, TopicPartition tp, int expected) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = cluster.consumer(Map.of())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(r.offset()).as("offset of record %d", values.size()).isEqualTo(values.size());
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
-    }
-
-    private static List<String> expectedValues(int count) {
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            values.add("r" + i);
-        }
-        return values;
     }
 
     @Test

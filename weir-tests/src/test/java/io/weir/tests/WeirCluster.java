@@ -43,13 +43,16 @@ public final class WeirCluster implements AutoCloseable {
 
     private final Path dataDir;
     private final Map<String, String> overrides;
+    private final Map<Integer, Map<String, String>> brokerOverrides;
     private final EmbeddedZooKeeper zk;
     private final Map<Integer, Broker> brokers = new TreeMap<>();
     private final Map<Integer, Integer> ports = new HashMap<>();
 
-    private WeirCluster(Path dataDir, Map<String, String> overrides, EmbeddedZooKeeper zk) {
+    private WeirCluster(Path dataDir, Map<String, String> overrides, Map<Integer, Map<String, String>> brokerOverrides,
+                        EmbeddedZooKeeper zk) {
         this.dataDir = dataDir;
         this.overrides = overrides;
+        this.brokerOverrides = brokerOverrides;
         this.zk = zk;
     }
 
@@ -61,6 +64,7 @@ public final class WeirCluster implements AutoCloseable {
     public static final class Builder {
         private int brokers = 3;
         private final Map<String, String> overrides = new HashMap<>();
+        private final Map<Integer, Map<String, String>> brokerOverrides = new HashMap<>();
 
         public Builder brokers(int count) {
             this.brokers = count;
@@ -73,10 +77,18 @@ public final class WeirCluster implements AutoCloseable {
             return this;
         }
 
+        /** A setting for broker {@code id} only (e.g. its {@code broker.rack}); wins over {@link #set(String, String)}. */
+        public Builder set(int id, String key, String value) {
+            brokerOverrides.computeIfAbsent(id, i -> new HashMap<>()).put(key, value);
+            return this;
+        }
+
         public WeirCluster start() throws IOException {
             Path dir = Files.createTempDirectory("weir-cluster");
             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zookeeper"), "127.0.0.1", 0);
-            WeirCluster cluster = new WeirCluster(dir, Map.copyOf(overrides), zk);
+            Map<Integer, Map<String, String>> perBroker = new HashMap<>();
+            brokerOverrides.forEach((id, settings) -> perBroker.put(id, Map.copyOf(settings)));
+            WeirCluster cluster = new WeirCluster(dir, Map.copyOf(overrides), Map.copyOf(perBroker), zk);
             try {
                 for (int id = 0; id < brokers; id++) {
                     cluster.startBroker(id);
@@ -101,6 +113,7 @@ public final class WeirCluster implements AutoCloseable {
         props.put("controlled.shutdown.retry.backoff.ms", "200");
         props.put("replica.fetch.backoff.ms", "100");
         props.putAll(overrides);
+        props.putAll(brokerOverrides.getOrDefault(id, Map.of()));
         Broker broker = new Broker(BrokerConfig.fromProperties(props));
         brokers.put(id, broker);
         broker.startup();

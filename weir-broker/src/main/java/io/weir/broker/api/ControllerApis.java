@@ -35,7 +35,7 @@ import io.weir.broker.network.Request;
 import io.weir.cluster.controller.PartitionAssignment;
 
 /**
- * The admin APIs the controller answers: ElectLeaders (preferred), AlterPartitionReassignments and
+ * The admin APIs the controller answers: ElectLeaders (preferred and unclean), AlterPartitionReassignments and
  * ListPartitionReassignments. Any broker takes them and hands them to its controller driver, which
  * answers NOT_CONTROLLER unless it is the active controller (the admin client then finds the
  * controller through Metadata and retries), as ZooKeeper-mode Kafka does.
@@ -58,16 +58,43 @@ public final class ControllerApis {
                 t.partitions().forEach(p -> partitions.add(new TopicPartition(t.topic(), p)));
             }
         }
-        if (req.data().electionType() != ElectionType.PREFERRED.value) {
+        ElectionType type;
+        try {
+            type = ElectionType.valueOf(req.data().electionType());
+        } catch (IllegalArgumentException e) {
             request.sendResponse(new ElectLeadersResponse(new ElectLeadersResponseData()
                 .setErrorCode(Errors.INVALID_REQUEST.code())));
             return;
         }
-        ctx.controller().electPreferredLeaders(partitions).whenComplete((response, e) -> {
+        boolean everyPartition = req.data().topicPartitions() == null;
+        if (!everyPartition && partitions.isEmpty()) {
+            // An empty list asks for nothing (only null means every partition).
+            request.sendResponse(new ElectLeadersResponse(electLeadersData(Map.of())));
+            return;
+        }
+        ctx.controller().electLeaders(type, partitions).whenComplete((response, e) -> {
             Map<TopicPartition, Errors> results = e != null ? all(partitions, Errors.forException(e))
-                : response.results();
+                : withoutElectionNotNeeded(response.results(), everyPartition);
             request.sendResponse(new ElectLeadersResponse(electLeadersData(results)));
         });
+    }
+
+    /**
+     * Kafka's rule: an election over every partition (null topics) reports only the partitions that
+     * had an election or an error, not those whose leader was already right.
+     */
+    private static Map<TopicPartition, Errors> withoutElectionNotNeeded(Map<TopicPartition, Errors> results,
+                                                                       boolean everyPartition) {
+        if (!everyPartition) {
+            return results;
+        }
+        Map<TopicPartition, Errors> reported = new LinkedHashMap<>();
+        results.forEach((tp, error) -> {
+            if (error != Errors.ELECTION_NOT_NEEDED) {
+                reported.put(tp, error);
+            }
+        });
+        return reported;
     }
 
     private static ElectLeadersResponseData electLeadersData(Map<TopicPartition, Errors> results) {

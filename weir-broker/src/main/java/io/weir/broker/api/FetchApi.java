@@ -3,15 +3,18 @@ package io.weir.broker.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.replica.ClientMetadata;
 import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 import io.weir.broker.network.Request;
 import io.weir.broker.server.FetchParams;
@@ -26,7 +29,9 @@ import io.weir.broker.server.ReplicaManager.FetchPosition;
  * topics by name (v4-12) or id (v13+), long-poll through the ReplicaManager, and record bytes
  * handed to the network layer as file slices (zero-copy). A follower's fetch (replica id >= 0)
  * reads up to the leader's LEO and records the follower's position, which moves the HW and may
- * grow the ISR; the answer carries the HW after that.
+ * grow the ISR; the answer carries the HW after that. A consumer's v11+ fetch carries its rack:
+ * a leader may answer with a preferred read replica and no records, a follower serves it up to its
+ * own HW (KIP-392).
  *
  * <p>Stateless apart from the session cache; runs on handler threads.
  */
@@ -78,14 +83,15 @@ public final class FetchApi implements ApiHandler {
                        LinkedHashMap<TopicIdPartition, CachedPartition> partitions) {
         int maxBytes = Math.min(req.maxBytes(), ctx.config().fetchMaxBytes());
         FetchParams params = new FetchParams(req.replicaId(), req.maxWait(), req.minBytes(), maxBytes,
-            req.isolationLevel());
+            req.isolationLevel(), clientMetadata(request, req));
         LinkedHashMap<TopicIdPartition, FetchPosition> positions = new LinkedHashMap<>();
         LinkedHashMap<TopicIdPartition, FetchResponseData.PartitionData> unknown = new LinkedHashMap<>();
         partitions.forEach((tip, cp) -> {
             if (tip.topic() == null) {
                 unknown.put(tip, errorData(tip.partition(), Errors.UNKNOWN_TOPIC_ID));
             } else {
-                positions.put(tip, new FetchPosition(cp.fetchOffset(), cp.maxBytes(), cp.currentLeaderEpoch()));
+                positions.put(tip, new FetchPosition(cp.fetchOffset(), cp.maxBytes(), cp.currentLeaderEpoch(),
+                    cp.fetcherLogStartOffset()));
             }
         });
         int sessionId = session == null ? FetchMetadata.INVALID_SESSION_ID : session.id();
@@ -94,11 +100,35 @@ public final class FetchApi implements ApiHandler {
             results.forEach((tip, r) -> {
                 boolean news = session == null || recordNews(session, tip, r);
                 if (!incremental || news) {
-                    data.put(tip, withCurrentLeader(request, tip, partitionData(tip.partition(), r)));
+                    data.put(tip, withCurrentLeader(request, tip, partitionData(tip.partition(), notHosted(tip, r))));
                 }
             });
             request.sendResponse(FetchResponse.of(Errors.NONE, 0, sessionId, data, List.of()));
         });
+    }
+
+    /**
+     * Kafka's rule: UNKNOWN_TOPIC_OR_PARTITION only for partitions the cluster does not have; one
+     * that exists but is not hosted here is NOT_LEADER_OR_FOLLOWER, so the client refreshes metadata.
+     */
+    private FetchPartitionResult notHosted(TopicIdPartition tip, FetchPartitionResult r) {
+        if (r.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION
+                && ctx.metadataCache().partition(tip.topicPartition()).isPresent()) {
+            return FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER);
+        }
+        return r;
+    }
+
+    /**
+     * A consumer's Fetch v11+ carries its rack (KIP-392): it may then be served by a follower, and
+     * the leader may send it to a preferred read replica. Followers and older consumers have none.
+     */
+    private static Optional<ClientMetadata> clientMetadata(Request request, FetchRequest req) {
+        if (req.replicaId() >= 0 || request.apiVersion() < 11) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClientMetadata.DefaultClientMetadata(req.rackId(), request.clientId(),
+            request.clientAddress(), KafkaPrincipal.ANONYMOUS, request.listenerName()));
     }
 
     private static boolean recordNews(FetchSession session, TopicIdPartition tip, FetchPartitionResult r) {
@@ -112,7 +142,7 @@ public final class FetchApi implements ApiHandler {
             Map<TopicIdPartition, FetchRequest.PartitionData> fetchData) {
         LinkedHashMap<TopicIdPartition, CachedPartition> cached = new LinkedHashMap<>();
         fetchData.forEach((tip, pd) -> cached.put(tip, new CachedPartition(pd.fetchOffset, pd.maxBytes,
-            pd.currentLeaderEpoch.orElse(-1))));
+            pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
         return cached;
     }
 
@@ -123,6 +153,7 @@ public final class FetchApi implements ApiHandler {
             .setHighWatermark(r.highWatermark())
             .setLastStableOffset(r.lastStableOffset())
             .setLogStartOffset(r.logStartOffset())
+            .setPreferredReadReplica(r.preferredReadReplica())
             .setRecords(r.records());
     }
 
@@ -137,10 +168,13 @@ public final class FetchApi implements ApiHandler {
                 || (error != Errors.NOT_LEADER_OR_FOLLOWER && error != Errors.FENCED_LEADER_EPOCH)) {
             return pd;
         }
+        // A partition not hosted here (NOT_LEADER_OR_FOLLOWER from a broker that is no replica): the cache knows.
         ctx.replicaManager().partition(tip.topicPartition())
-            .filter(p -> p.leaderId() >= 0 && p.leaderEpoch() >= 0)
-            .ifPresent(p -> pd.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch()
-                .setLeaderId(p.leaderId()).setLeaderEpoch(p.leaderEpoch())));
+            .map(p -> new FetchResponseData.LeaderIdAndEpoch().setLeaderId(p.leaderId()).setLeaderEpoch(p.leaderEpoch()))
+            .or(() -> ctx.metadataCache().partition(tip.topicPartition())
+                .map(i -> new FetchResponseData.LeaderIdAndEpoch().setLeaderId(i.leader()).setLeaderEpoch(i.leaderEpoch())))
+            .filter(l -> l.leaderId() >= 0 && l.leaderEpoch() >= 0)
+            .ifPresent(pd::setCurrentLeader);
         return pd;
     }
 

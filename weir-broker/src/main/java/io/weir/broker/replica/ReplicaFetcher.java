@@ -2,9 +2,11 @@ package io.weir.broker.replica;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -12,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
@@ -62,6 +65,7 @@ public final class ReplicaFetcher {
     private final LeaderEndpoint endpoint;
     private final ReplicaConfig config;
     private final Function<TopicPartition, Optional<Partition>> partitions;
+    private final Consumer<TopicPartition> onHighWatermarkMoved;
     private final Time time;
     private final ReentrantLock partitionMapLock = new ReentrantLock();
     private final Condition partitionsChanged = partitionMapLock.newCondition();
@@ -70,6 +74,15 @@ public final class ReplicaFetcher {
 
     public ReplicaFetcher(String name, int localBrokerId, BrokerEndpoint leader, LeaderEndpoint endpoint,
                           ReplicaConfig config, Function<TopicPartition, Optional<Partition>> partitions, Time time) {
+        this(name, localBrokerId, leader, endpoint, config, partitions, tp -> {
+        }, time);
+    }
+
+    /** @param onHighWatermarkMoved told, outside the partition map lock, of partitions whose HW a fetch moved */
+    public ReplicaFetcher(String name, int localBrokerId, BrokerEndpoint leader, LeaderEndpoint endpoint,
+                          ReplicaConfig config, Function<TopicPartition, Optional<Partition>> partitions,
+                          Consumer<TopicPartition> onHighWatermarkMoved, Time time) {
+        this.onHighWatermarkMoved = onHighWatermarkMoved;
         this.name = name;
         this.localBrokerId = localBrokerId;
         this.leader = leader;
@@ -303,7 +316,7 @@ public final class ReplicaFetcher {
     private void truncate(TopicPartition tp, PartitionFetchState state, Partition p, OffsetTruncationState target) {
         try {
             long before = p.log().logEndOffset();
-            Errors error = p.truncateTo(target.offset(), state.currentLeaderEpoch());
+            Errors error = p.followerLog().truncateTo(target.offset(), state.currentLeaderEpoch());
             if (error != Errors.NONE) {
                 delay(tp, state);
                 return;
@@ -362,6 +375,7 @@ public final class ReplicaFetcher {
     }
 
     private void processFetchResponse(FetchResponseData response, Map<TopicPartition, PartitionFetchState> sent) {
+        List<TopicPartition> highWatermarkMoved = new ArrayList<>();
         partitionMapLock.lock();
         try {
             for (FetchResponseData.FetchableTopicResponse t : response.responses()) {
@@ -370,13 +384,15 @@ public final class ReplicaFetcher {
                     TopicPartition tp = new TopicPartition(topic, pd.partitionIndex());
                     PartitionFetchState state = states.get(tp);
                     if (topic != null && state != null && state.equals(sent.get(tp))) {
-                        onPartitionData(tp, state, pd);
+                        onPartitionData(tp, state, pd, highWatermarkMoved);
                     }
                 }
             }
         } finally {
             partitionMapLock.unlock();
         }
+        // Kafka's completeDelayedFetchRequests: consumers may fetch from this follower (KIP-392).
+        highWatermarkMoved.forEach(onHighWatermarkMoved);
     }
 
     /** Names for v12 and below, ids from v13: resolve either to our topic name. */
@@ -395,7 +411,8 @@ public final class ReplicaFetcher {
     }
 
     /** Caller holds the lock. */
-    private void onPartitionData(TopicPartition tp, PartitionFetchState state, FetchResponseData.PartitionData pd) {
+    private void onPartitionData(TopicPartition tp, PartitionFetchState state, FetchResponseData.PartitionData pd,
+                                 List<TopicPartition> highWatermarkMoved) {
         Partition p = partitions.apply(tp).orElse(null);
         Errors error = Errors.forCode(pd.errorCode());
         if (p == null) {
@@ -404,7 +421,7 @@ public final class ReplicaFetcher {
         }
         try {
             if (error == Errors.NONE) {
-                append(tp, state, p, pd);
+                append(tp, state, p, pd, highWatermarkMoved);
             } else if (error == Errors.OFFSET_OUT_OF_RANGE) {
                 onOffsetOutOfRange(tp, state, p, pd);
             } else {
@@ -432,11 +449,11 @@ public final class ReplicaFetcher {
     }
 
     private void append(TopicPartition tp, PartitionFetchState state, Partition p,
-                        FetchResponseData.PartitionData pd) {
+                        FetchResponseData.PartitionData pd, List<TopicPartition> highWatermarkMoved) {
         MemoryRecords records = toMemoryRecords(FetchResponse.recordsOrFail(pd));
         int epoch = state.currentLeaderEpoch();
         if (records.sizeInBytes() > 0) {
-            Partition.AppendResult result = p.appendRecordsToFollower(records, epoch);
+            Partition.AppendResult result = p.followerLog().appendRecords(records, epoch);
             if (result.error() != Errors.NONE) {
                 LOG.warn("{}: append of fetched data to {} failed: {} {}", name, tp, result.error(),
                     result.errorMessage() == null ? "" : result.errorMessage());
@@ -444,9 +461,13 @@ public final class ReplicaFetcher {
                 return;
             }
         }
-        if (p.updateFollowerOffsets(pd.highWatermark(), pd.logStartOffset(), epoch) != Errors.NONE) {
+        long highWatermark = p.highWatermark();
+        if (p.followerLog().updateOffsets(pd.highWatermark(), pd.logStartOffset(), epoch) != Errors.NONE) {
             delay(tp, state);
             return;
+        }
+        if (p.highWatermark() != highWatermark) {
+            highWatermarkMoved.add(tp);
         }
         states.put(tp, state.fetchingAt(p.log().logEndOffset()));
     }
@@ -464,11 +485,11 @@ public final class ReplicaFetcher {
         if (pd.logStartOffset() > leo) {
             LOG.warn("{}: {} is behind the leader's log start {} (LEO {}), starting over there", name, tp,
                 pd.logStartOffset(), leo);
-            error = p.truncateFullyAndStartAt(pd.logStartOffset(), epoch);
+            error = p.followerLog().truncateFullyAndStartAt(pd.logStartOffset(), epoch);
         } else if (pd.highWatermark() >= 0 && pd.highWatermark() < leo) {
             LOG.warn("{}: {} is ahead of the leader (LEO {}, leader HW {}), truncating to the leader's HW", name,
                 tp, leo, pd.highWatermark());
-            error = p.truncateTo(pd.highWatermark(), epoch);
+            error = p.followerLog().truncateTo(pd.highWatermark(), epoch);
         } else {
             states.put(tp, state.truncatingAt(p.log().highWatermark()).delayedUntil(backoffDeadline()));
             return;

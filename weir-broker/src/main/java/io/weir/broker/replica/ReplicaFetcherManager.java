@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
@@ -49,6 +50,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final ReplicaConfig config;
     private final LeaderEndpoint.Factory endpoints;
     private final Function<TopicPartition, Optional<Partition>> partitions;
+    private final Consumer<TopicPartition> onHighWatermarkMoved;
     private final Time time;
     private final boolean runThreads;
     private final Map<FetcherKey, Handle> fetchers = new HashMap<>();
@@ -57,10 +59,22 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     public ReplicaFetcherManager(int localBrokerId, ReplicaConfig config, LeaderEndpoint.Factory endpoints,
                                  Function<TopicPartition, Optional<Partition>> partitions, Time time,
                                  boolean runThreads) {
+        this(localBrokerId, config, endpoints, partitions, tp -> {
+        }, time, runThreads);
+    }
+
+    /**
+     * @param onHighWatermarkMoved told (on a fetcher thread, no lock held) of each partition whose
+     *     high watermark a fetch moved, so consumers fetching from this follower are answered
+     */
+    public ReplicaFetcherManager(int localBrokerId, ReplicaConfig config, LeaderEndpoint.Factory endpoints,
+                                 Function<TopicPartition, Optional<Partition>> partitions,
+                                 Consumer<TopicPartition> onHighWatermarkMoved, Time time, boolean runThreads) {
         this.localBrokerId = localBrokerId;
         this.config = config;
         this.endpoints = endpoints;
         this.partitions = partitions;
+        this.onHighWatermarkMoved = onHighWatermarkMoved;
         this.time = time;
         this.runThreads = runThreads;
     }
@@ -108,7 +122,8 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private Handle create(FetcherKey key, BrokerEndpoint leader) {
         String name = "ReplicaFetcherThread-" + key.fetcherId() + "-" + key.brokerId();
         LeaderEndpoint endpoint = endpoints.create(leader, "broker-" + localBrokerId + "-fetcher-" + key.fetcherId());
-        ReplicaFetcher fetcher = new ReplicaFetcher(name, localBrokerId, leader, endpoint, config, partitions, time);
+        ReplicaFetcher fetcher = new ReplicaFetcher(name, localBrokerId, leader, endpoint, config, partitions,
+            onHighWatermarkMoved, time);
         ReplicaFetcherThread thread = null;
         if (runThreads) {
             thread = new ReplicaFetcherThread(fetcher, config.replicaFetchBackoffMs());

@@ -35,7 +35,10 @@ public final class DelayedFetch extends DelayedOperation {
 
     /**
      * Complete when the readable bytes past each fetch offset add up to minBytes, or a partition
-     * moved away (not leader here any more, or a new leader epoch).
+     * moved away (gone, not leader here any more when only the leader may serve, or a new leader
+     * epoch), or the offset left the log (truncated below it, or below the log start). A consumer
+     * ahead of the HW (a new leader's lagging HW, or a follower serving it under KIP-392) waits for
+     * the HW to move, as in Kafka, instead of being answered empty at once and asking again.
      */
     @Override
     public boolean tryComplete() {
@@ -43,12 +46,13 @@ public final class DelayedFetch extends DelayedOperation {
         for (Map.Entry<TopicIdPartition, ReplicaManager.FetchPosition> e : fetchInfos.entrySet()) {
             TopicPartition tp = e.getKey().topicPartition();
             Partition p = replicaManager.partition(tp).orElse(null);
-            if (p == null || !p.isLeader() || p.checkLeaderEpoch(e.getValue().currentLeaderEpoch()) != Errors.NONE) {
+            if (p == null || (!p.isLeader() && params.fetchOnlyLeader())
+                || p.checkLeaderEpoch(e.getValue().currentLeaderEpoch()) != Errors.NONE) {
                 return forceComplete();
             }
             long end = params.isFromFollower() ? p.log().logEndOffset() : p.highWatermark();
             long fetchOffset = e.getValue().fetchOffset();
-            if (fetchOffset > end || fetchOffset < p.log().logStartOffset()) {
+            if (fetchOffset > p.log().logEndOffset() || fetchOffset < p.log().logStartOffset()) {
                 return forceComplete();
             }
             if (fetchOffset < end) {

@@ -8,10 +8,19 @@ import org.apache.kafka.common.record.internal.Records;
  * What one partition contributes to a fetch response: an error, or records (a file slice)
  * with the partition's high watermark, last stable offset and log start offset, and how many
  * offsets the records cover from the fetch offset on (the records the consumer gets, unless
- * compaction removed some of them; see {@code FetchDataInfo.offsetsRead}).
+ * compaction removed some of them; see {@code FetchDataInfo.offsetsRead}); or, from a leader to a
+ * consumer (KIP-392), no records and the {@code preferredReadReplica} to fetch from instead (-1:
+ * none).
  */
 public record FetchPartitionResult(Errors error, long highWatermark, long lastStableOffset, long logStartOffset,
-                                   Records records, long offsetsRead) {
+                                   Records records, long offsetsRead, int preferredReadReplica) {
+
+    public static final int NO_PREFERRED_REPLICA = -1;
+
+    public FetchPartitionResult(Errors error, long highWatermark, long lastStableOffset, long logStartOffset,
+                                Records records, long offsetsRead) {
+        this(error, highWatermark, lastStableOffset, logStartOffset, records, offsetsRead, NO_PREFERRED_REPLICA);
+    }
 
     public static FetchPartitionResult error(Errors error) {
         return new FetchPartitionResult(error, -1L, -1L, -1L, MemoryRecords.EMPTY, 0L);
@@ -19,5 +28,9 @@ public record FetchPartitionResult(Errors error, long highWatermark, long lastSt
 
     public int sizeInBytes() {
         return records == null ? 0 : records.sizeInBytes();
+    }
+
+    public boolean hasPreferredReadReplica() {
+        return preferredReadReplica != NO_PREFERRED_REPLICA;
     }
 }

@@ -106,6 +106,7 @@ public final class FetchSessionCache {
                     old.fetchOffset = e.getValue().fetchOffset;
                     old.maxBytes = e.getValue().maxBytes;
                     old.currentLeaderEpoch = e.getValue().currentLeaderEpoch;
+                    old.fetcherLogStartOffset = e.getValue().fetcherLogStartOffset;
                 } else {
                     partitions.put(e.getKey(), e.getValue());
                 }
@@ -118,13 +119,20 @@ public final class FetchSessionCache {
         long fetchOffset;
         int maxBytes;
         int currentLeaderEpoch;
+        long fetcherLogStartOffset;
         long highWatermark = -1L;
         long logStartOffset = -1L;
 
         public CachedPartition(long fetchOffset, int maxBytes, int currentLeaderEpoch) {
+            this(fetchOffset, maxBytes, currentLeaderEpoch, -1L);
+        }
+
+        /** @param fetcherLogStartOffset the fetching follower's log start offset (-1 from consumers) */
+        public CachedPartition(long fetchOffset, int maxBytes, int currentLeaderEpoch, long fetcherLogStartOffset) {
             this.fetchOffset = fetchOffset;
             this.maxBytes = maxBytes;
             this.currentLeaderEpoch = currentLeaderEpoch;
+            this.fetcherLogStartOffset = fetcherLogStartOffset;
         }
 
         public long fetchOffset() {
@@ -139,13 +147,17 @@ public final class FetchSessionCache {
             return currentLeaderEpoch;
         }
 
+        public long fetcherLogStartOffset() {
+            return fetcherLogStartOffset;
+        }
+
         /**
          * Records what a response tells the client; returns true if the partition has news
-         * (records, an error, or a moved high watermark or log start offset) and so belongs in
-         * an incremental response.
+         * (records, an error, a preferred read replica, or a moved high watermark or log start
+         * offset) and so belongs in an incremental response.
          */
         public boolean maybeUpdateResponseData(FetchPartitionResult result) {
-            boolean news = result.sizeInBytes() > 0 || result.error().code() != 0
+            boolean news = result.sizeInBytes() > 0 || result.error().code() != 0 || result.hasPreferredReadReplica()
                 || result.highWatermark() != highWatermark || result.logStartOffset() != logStartOffset;
             highWatermark = result.highWatermark();
             logStartOffset = result.logStartOffset();

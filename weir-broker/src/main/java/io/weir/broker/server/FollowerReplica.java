@@ -1,8 +1,9 @@
 package io.weir.broker.server;
 
 /**
- * What a partition leader knows of one follower (Kafka's {@code Replica}): its log end offset as
- * of its last fetch (-1 until it fetches under this leadership) and when it last caught up.
+ * What a partition leader knows of one follower (Kafka's {@code Replica}): its log end offset and
+ * log start offset as of its last fetch (-1 until it fetches under this leadership) and when it
+ * last caught up.
  *
  * <p>Not thread-safe: {@link Partition} reads and writes it under its high watermark lock.
  */
@@ -12,6 +13,7 @@ final class FollowerReplica {
 
     private final int brokerId;
     private long logEndOffset = UNKNOWN_OFFSET;
+    private long logStartOffset = UNKNOWN_OFFSET;
     private long lastCaughtUpTimeMs;
     private long lastFetchLeaderLogEndOffset = UNKNOWN_OFFSET;
     private long lastFetchTimeMs;
@@ -29,24 +31,26 @@ final class FollowerReplica {
     FollowerReplica reset(boolean inSync, long nowMs, long leaderEndOffset) {
         FollowerReplica r = new FollowerReplica(brokerId, inSync, nowMs);
         r.logEndOffset = logEndOffset;
+        r.logStartOffset = logStartOffset;
         r.lastFetchLeaderLogEndOffset = leaderEndOffset;
         r.lastFetchTimeMs = nowMs;
         return r;
     }
 
     /**
-     * Records a fetch at {@code fetchOffset} made when the leader's log ended at
-     * {@code leaderEndOffset}. Kafka's rule for the caught-up time: the time of this fetch if it
-     * reached the leader's end, else the time of the previous fetch if this one reached where the
-     * leader's log ended then.
+     * Records a fetch at {@code fetchOffset} (with the follower's log start offset, -1 if it sent
+     * none) made when the leader's log ended at {@code leaderEndOffset}. Kafka's rule for the
+     * caught-up time: the time of this fetch if it reached the leader's end, else the time of the
+     * previous fetch if this one reached where the leader's log ended then.
      */
-    void updateFetchState(long fetchOffset, long leaderEndOffset, long fetchTimeMs) {
+    void updateFetchState(long fetchOffset, long followerLogStartOffset, long leaderEndOffset, long fetchTimeMs) {
         if (fetchOffset >= leaderEndOffset) {
             lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, fetchTimeMs);
         } else if (fetchOffset >= lastFetchLeaderLogEndOffset) {
             lastCaughtUpTimeMs = Math.max(lastCaughtUpTimeMs, lastFetchTimeMs);
         }
         logEndOffset = fetchOffset;
+        logStartOffset = followerLogStartOffset;
         lastFetchLeaderLogEndOffset = leaderEndOffset;
         lastFetchTimeMs = fetchTimeMs;
     }
@@ -66,6 +70,15 @@ final class FollowerReplica {
 
     long lastCaughtUpTimeMs() {
         return lastCaughtUpTimeMs;
+    }
+
+    /** A copy of what the leader knows, for reading outside the partition's HW lock. */
+    State state() {
+        return new State(brokerId, logEndOffset, logStartOffset, lastCaughtUpTimeMs);
+    }
+
+    /** A follower's offsets and last caught-up time at one moment. */
+    record State(int brokerId, long logEndOffset, long logStartOffset, long lastCaughtUpTimeMs) {
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
@@ -208,6 +209,15 @@ public final class MetadataCache {
 
     public Collection<BrokerRegistration> aliveBrokers() {
         return snapshot.brokers().values();
+    }
+
+    /**
+     * Broker {@code id} as a client on the named listener sees it (host, port, rack), if that
+     * broker is alive and has the listener.
+     */
+    public Optional<Node> node(int id, String listenerName) {
+        BrokerRegistration b = snapshot.brokers().get(id);
+        return endpoint(id, listenerName).map(e -> new Node(id, e.host(), e.port(), b.rack().orElse(null)));
     }
 
     /** The endpoint of broker {@code id} on the named listener, if that broker is alive and has it. */

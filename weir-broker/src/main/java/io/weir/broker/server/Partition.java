@@ -1,6 +1,5 @@
 package io.weir.broker.server;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,10 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
@@ -27,7 +27,7 @@ import io.weir.storage.cleaner.LogCleaner;
  * partition epoch (the state znode's version), replicas and ISR. As leader it tracks each
  * follower's fetch position, keeps HW = min LEO over the ISR (leader included), and proposes ISR
  * expansions and shrinks, which the {@link ReplicaManager} writes; as follower it takes the
- * appends, truncations and high watermark its fetcher hands it.
+ * appends, truncations and high watermark its fetcher hands it through its {@link FollowerLog}.
  *
  * <p>Thread-safe: role and ISR changes take the write side of a read-write lock; appends (leader
  * and follower), follower fetch updates and truncation take the read side; follower states and
@@ -81,7 +81,7 @@ public final class Partition {
     private final Log log;
     private final Time time;
     private final long replicaLagTimeMaxMs;
-    private final LogCleaner cleaner;
+    private final FollowerLog followerLog;
     private final ReentrantReadWriteLock leaderIsrUpdateLock = new ReentrantReadWriteLock();
     private final Object hwLock = new Object();
 
@@ -121,7 +121,7 @@ public final class Partition {
         this.log = log;
         this.time = time;
         this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
-        this.cleaner = cleaner;
+        this.followerLog = new FollowerLog(this, log, cleaner);
     }
 
     // ---- leadership ----
@@ -361,12 +361,13 @@ public final class Partition {
     }
 
     /**
-     * Records a follower's fetch at {@code fetchOffset} (its LEO), read when the leader's log
-     * ended at {@code leaderEndOffset}, and moves the HW if it can.
+     * Records a follower's fetch at {@code fetchOffset} (its LEO) with its log start offset, read
+     * when the leader's log ended at {@code leaderEndOffset}, and moves the HW if it can.
      *
      * @return whether the HW moved
      */
-    public boolean updateFollowerFetchState(int replicaId, long fetchOffset, long leaderEndOffset, long fetchTimeMs) {
+    public boolean updateFollowerFetchState(int replicaId, long fetchOffset, long followerLogStartOffset,
+                                            long leaderEndOffset, long fetchTimeMs) {
         leaderIsrUpdateLock.readLock().lock();
         try {
             FollowerReplica follower = isLeader() ? followers.get(replicaId) : null;
@@ -375,7 +376,7 @@ public final class Partition {
             }
             synchronized (hwLock) {
                 long before = follower.logEndOffset();
-                follower.updateFetchState(fetchOffset, leaderEndOffset, fetchTimeMs);
+                follower.updateFetchState(fetchOffset, followerLogStartOffset, leaderEndOffset, fetchTimeMs);
                 return before != fetchOffset && maybeIncrementLeaderHighWatermark();
             }
         } finally {
@@ -521,118 +522,27 @@ public final class Partition {
         }
     }
 
-    // ---- follower: what the fetcher does to the log ----
+    // ---- follower ----
 
-    /**
-     * Appends replicated batches (offsets kept) if this broker still follows at
-     * {@code fetcherLeaderEpoch}; FENCED_LEADER_EPOCH or NOT_LEADER_OR_FOLLOWER otherwise.
-     */
-    public AppendResult appendRecordsToFollower(MemoryRecords records, int fetcherLeaderEpoch) {
-        leaderIsrUpdateLock.readLock().lock();
-        try {
-            Errors error = checkFollowing(fetcherLeaderEpoch);
-            if (error != Errors.NONE) {
-                return AppendResult.failed(error, "no longer following at leader epoch " + fetcherLeaderEpoch);
-            }
-            LogAppendInfo info = log.appendAsFollower(records);
-            return new AppendResult(info.error(), info.errorMessage(), info);
-        } finally {
-            leaderIsrUpdateLock.readLock().unlock();
-        }
-    }
-
-    /** Follower truncation of a divergent tail to {@code offset} (no-op at or past the LEO). */
-    public Errors truncateTo(long offset, int fetcherLeaderEpoch) {
-        leaderIsrUpdateLock.readLock().lock();
-        try {
-            Errors error = checkFollowing(fetcherLeaderEpoch);
-            if (error != Errors.NONE) {
-                return error;
-            }
-            long end = log.logEndOffset();
-            if (offset >= end) {
-                // Nothing to cut, but an epoch this broker assigned at its end as a leader that then
-                // wrote nothing must go, or the next OffsetsForLeaderEpoch round asks about it again
-                // (Kafka's UnifiedLog.truncateTo does the same).
-                log.leaderEpochCache().truncateFromEnd(end);
-                return Errors.NONE;
-            }
-            return withCleanerPaused(offset < log.activeSegment().baseOffset(), () -> log.truncateTo(offset));
-        } finally {
-            leaderIsrUpdateLock.readLock().unlock();
-        }
-    }
-
-    /** Follower behind the leader's log start: empties the log and restarts it at {@code offset}. */
-    public Errors truncateFullyAndStartAt(long offset, int fetcherLeaderEpoch) {
-        leaderIsrUpdateLock.readLock().lock();
-        try {
-            Errors error = checkFollowing(fetcherLeaderEpoch);
-            if (error != Errors.NONE) {
-                return error;
-            }
-            return withCleanerPaused(true, () -> log.truncateFullyAndStartAt(offset));
-        } finally {
-            leaderIsrUpdateLock.readLock().unlock();
-        }
+    /** What this partition's fetcher may do to the log while this broker follows. */
+    public FollowerLog followerLog() {
+        return followerLog;
     }
 
     /**
-     * Kafka's LogManager.truncateTo: truncating into segments the cleaner may be working on
-     * pauses it first and moves its checkpoint back after, so it never swaps in segments cleaned
-     * from data that is gone.
+     * Runs a fetcher's operation on the log under the read lock (role changes wait for it) if this
+     * broker still follows at {@code fetcherLeaderEpoch}; otherwise returns NOT_LEADER_OR_FOLLOWER
+     * (leading now) or FENCED_LEADER_EPOCH without running it.
      */
-    private Errors withCleanerPaused(boolean pause, Runnable truncation) {
-        if (!pause || cleaner == null) {
-            truncation.run();
-            return Errors.NONE;
-        }
-        try {
-            cleaner.abortAndPauseCleaning(topicPartition);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Errors.UNKNOWN_SERVER_ERROR;
-        }
-        try {
-            truncation.run();
-            cleaner.maybeTruncateCheckpoint(log.parentDir(), topicPartition, log.activeSegment().baseOffset());
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot move the cleaner checkpoint of " + topicPartition, e);
-        } finally {
-            cleaner.resumeCleaning(topicPartition);
-        }
-        return Errors.NONE;
-    }
-
-    /**
-     * Follower: HW = min(leader's HW, own LEO); the log start follows the leader's when it moved
-     * (never past the HW).
-     */
-    public Errors updateFollowerOffsets(long leaderHighWatermark, long leaderLogStartOffset, int fetcherLeaderEpoch) {
+    <T> T whileFollowing(int fetcherLeaderEpoch, Function<Errors, T> refused, Supplier<T> operation) {
         leaderIsrUpdateLock.readLock().lock();
         try {
-            Errors error = checkFollowing(fetcherLeaderEpoch);
-            if (error != Errors.NONE) {
-                return error;
-            }
-            if (leaderHighWatermark >= 0) {
-                log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
-            }
-            long newStart = Math.min(leaderLogStartOffset, log.highWatermark());
-            if (newStart > log.logStartOffset()) {
-                log.maybeIncrementLogStartOffset(newStart);
-            }
-            return Errors.NONE;
+            Errors error = isLeader() ? Errors.NOT_LEADER_OR_FOLLOWER
+                : fetcherLeaderEpoch == leaderEpoch ? Errors.NONE : Errors.FENCED_LEADER_EPOCH;
+            return error == Errors.NONE ? operation.get() : refused.apply(error);
         } finally {
             leaderIsrUpdateLock.readLock().unlock();
         }
-    }
-
-    private Errors checkFollowing(int fetcherLeaderEpoch) {
-        if (isLeader()) {
-            return Errors.NOT_LEADER_OR_FOLLOWER;
-        }
-        return fetcherLeaderEpoch == leaderEpoch ? Errors.NONE : Errors.FENCED_LEADER_EPOCH;
     }
 
     // ---- accessors ----
@@ -686,6 +596,27 @@ public final class Partition {
     /** The proposed ISR change in flight, if any. */
     public Optional<IsrChange> pendingIsrChange() {
         return Optional.ofNullable(pendingIsrChange);
+    }
+
+    /**
+     * As leader, what it knows of the followers in the ISR (KIP-392's candidates for serving
+     * consumers); empty when not leader.
+     */
+    List<FollowerReplica.State> inSyncFollowerStates() {
+        Map<Integer, FollowerReplica> current = followers;
+        List<Integer> inSync = isr;
+        List<FollowerReplica.State> states = new ArrayList<>();
+        if (!isLeader()) {
+            return states;
+        }
+        synchronized (hwLock) {
+            for (FollowerReplica f : current.values()) {
+                if (inSync.contains(f.brokerId())) {
+                    states.add(f.state());
+                }
+            }
+        }
+        return states;
     }
 
     /** The leader's view of a follower's LEO (-1: unknown or not a follower). */

@@ -60,6 +60,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final BrokerTopicStats topicStats;
     private final ReplicaConfig replicaConfig;
     private final IsrWriter isrWriter;
+    private final ReadReplicaSelector readReplicaSelector;
     private final Scheduler scheduler;
     private final Time time;
     private final ReplicaFetcherManager fetcherManager;
@@ -70,9 +71,11 @@ public final class ReplicaManager implements AutoCloseable {
     public ReplicaManager(int localBrokerId, LogManager logManager, LogCleaner cleaner,
                           DelayedOperationPurgatory<DelayedProduce> producePurgatory,
                           DelayedOperationPurgatory<DelayedFetch> fetchPurgatory, BrokerTopicStats topicStats,
-                          ReplicaConfig replicaConfig, IsrWriter isrWriter, Scheduler scheduler, Time time) {
+                          ReplicaConfig replicaConfig, IsrWriter isrWriter, ReadReplicaSelector readReplicaSelector,
+                          Scheduler scheduler, Time time) {
         this(localBrokerId, logManager, cleaner, producePurgatory, fetchPurgatory, topicStats, replicaConfig,
-            isrWriter, scheduler, time, BlockingLeaderEndpoint.factory(replicaConfig.replicaSocketTimeoutMs()), true);
+            isrWriter, readReplicaSelector, scheduler, time,
+            BlockingLeaderEndpoint.factory(replicaConfig.replicaSocketTimeoutMs()), true);
     }
 
     /**
@@ -82,8 +85,9 @@ public final class ReplicaManager implements AutoCloseable {
     public ReplicaManager(int localBrokerId, LogManager logManager, LogCleaner cleaner,
                           DelayedOperationPurgatory<DelayedProduce> producePurgatory,
                           DelayedOperationPurgatory<DelayedFetch> fetchPurgatory, BrokerTopicStats topicStats,
-                          ReplicaConfig replicaConfig, IsrWriter isrWriter, Scheduler scheduler, Time time,
-                          LeaderEndpoint.Factory leaderEndpoints, boolean fetcherThreads) {
+                          ReplicaConfig replicaConfig, IsrWriter isrWriter, ReadReplicaSelector readReplicaSelector,
+                          Scheduler scheduler, Time time, LeaderEndpoint.Factory leaderEndpoints,
+                          boolean fetcherThreads) {
         this.localBrokerId = localBrokerId;
         this.logManager = logManager;
         this.cleaner = cleaner;
@@ -92,10 +96,11 @@ public final class ReplicaManager implements AutoCloseable {
         this.topicStats = topicStats;
         this.replicaConfig = replicaConfig;
         this.isrWriter = isrWriter;
+        this.readReplicaSelector = readReplicaSelector;
         this.scheduler = scheduler;
         this.time = time;
         this.fetcherManager = new ReplicaFetcherManager(localBrokerId, replicaConfig, leaderEndpoints,
-            this::partition, time, fetcherThreads);
+            this::partition, fetchPurgatory::checkAndComplete, time, fetcherThreads);
         this.controllerRequests = new LeaderAndIsrHandler(this);
     }
 
@@ -357,12 +362,13 @@ public final class ReplicaManager implements AutoCloseable {
             };
         LinkedHashMap<TopicIdPartition, FetchPartitionResult> results = readFromLocalLogs(params, fetchInfos, true);
         long bytes = 0;
-        boolean anyError = false;
+        boolean answerNow = false;
         for (FetchPartitionResult r : results.values()) {
             bytes += r.sizeInBytes();
-            anyError |= r.error() != Errors.NONE;
+            // An error, or a consumer to send to its preferred read replica (KIP-392), is answered at once.
+            answerNow |= r.error() != Errors.NONE || r.hasPreferredReadReplica();
         }
-        if (params.maxWaitMs() <= 0 || fetchInfos.isEmpty() || bytes >= params.minBytes() || anyError) {
+        if (params.maxWaitMs() <= 0 || fetchInfos.isEmpty() || bytes >= params.minBytes() || answerNow) {
             counted.accept(results);
             return;
         }
@@ -414,19 +420,21 @@ public final class ReplicaManager implements AutoCloseable {
                                                int maxBytes, boolean minOneMessage,
                                                List<FollowerUpdate> followerUpdates) {
         Partition partition = partitions.get(tp);
-        if (partition == null) {
-            return FetchPartitionResult.error(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-        }
-        Errors epochError = partition.checkLeaderEpoch(pos.currentLeaderEpoch());
-        if (epochError != Errors.NONE) {
-            return FetchPartitionResult.error(epochError);
+        Errors refused = checkReadable(params, partition, pos);
+        if (refused != Errors.NONE) {
+            return FetchPartitionResult.error(refused);
         }
         boolean follower = params.isFromFollower();
-        if (!partition.isLeader() || (follower && !partition.hasFollower(params.replicaId()))) {
-            return FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER);
-        }
         Log log = partition.log();
+        OptionalInt preferred = preferredReadReplica(params, partition, pos.fetchOffset());
+        if (preferred.isPresent()) {
+            // Kafka skips the read: the consumer learns where to fetch, with the leader's offsets.
+            long hw = log.highWatermark();
+            return new FetchPartitionResult(Errors.NONE, hw, hw, log.logStartOffset(), MemoryRecords.EMPTY, 0L,
+                preferred.getAsInt());
+        }
         long leaderEnd = log.logEndOffset();
+        // A follower serving a consumer (KIP-392) reads up to the HW it learned from the leader.
         long upperBound = follower ? leaderEnd : log.highWatermark();
         try {
             LogReadResult read = LogReadResult.read(log, pos.fetchOffset(), maxBytes, upperBound, minOneMessage);
@@ -435,8 +443,8 @@ public final class ReplicaManager implements AutoCloseable {
                 return new FetchPartitionResult(read.error(), hw, hw, log.logStartOffset(), MemoryRecords.EMPTY, 0L);
             }
             if (follower && followerUpdates != null) {
-                boolean moved = partition.updateFollowerFetchState(params.replicaId(), pos.fetchOffset(), leaderEnd,
-                    time.milliseconds());
+                boolean moved = partition.updateFollowerFetchState(params.replicaId(), pos.fetchOffset(),
+                    pos.logStartOffset(), leaderEnd, time.milliseconds());
                 followerUpdates.add(new FollowerUpdate(partition, moved));
             }
             long hw = log.highWatermark();
@@ -445,6 +453,41 @@ public final class ReplicaManager implements AutoCloseable {
         } catch (KafkaStorageException e) {
             return FetchPartitionResult.error(Errors.KAFKA_STORAGE_ERROR);
         }
+    }
+
+    /**
+     * Whether this broker may serve the fetch of {@code partition}, in Kafka's order: hosted here
+     * (UNKNOWN_TOPIC_OR_PARTITION), at the client's leader epoch (FENCED_LEADER_EPOCH or
+     * UNKNOWN_LEADER_EPOCH), as leader unless a consumer with client metadata reads (KIP-392), and
+     * for a follower's fetch from one of the followers this leader tracks (NOT_LEADER_OR_FOLLOWER).
+     */
+    private static Errors checkReadable(FetchParams params, Partition partition, FetchPosition pos) {
+        if (partition == null) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        Errors epochError = partition.checkLeaderEpoch(pos.currentLeaderEpoch());
+        if (epochError != Errors.NONE) {
+            return epochError;
+        }
+        if ((!partition.isLeader() && params.fetchOnlyLeader())
+                || (params.isFromFollower() && !partition.hasFollower(params.replicaId()))) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        return Errors.NONE;
+    }
+
+    /**
+     * Kafka's findPreferredReadReplica: for a consumer's fetch with client metadata to this
+     * leader, the follower the configured selector prefers, if any.
+     */
+    private OptionalInt preferredReadReplica(FetchParams params, Partition partition, long fetchOffset) {
+        if (!partition.isLeader() || params.isFromFollower() || params.clientMetadata().isEmpty()
+                || !readReplicaSelector.enabled()) {
+            return OptionalInt.empty();
+        }
+        return readReplicaSelector.select(partition.topicPartition(), params.clientMetadata().get(),
+            localBrokerId, partition.log().logEndOffset(), partition.inSyncFollowerStates(), fetchOffset,
+            time.milliseconds());
     }
 
     // ---- ISR changes ----
@@ -528,8 +571,15 @@ public final class ReplicaManager implements AutoCloseable {
     public record DeleteRecordsResult(Errors error, long lowWatermark) {
     }
 
-    /** Where a fetch reads one partition. */
-    public record FetchPosition(long fetchOffset, int maxBytes, int currentLeaderEpoch) {
+    /**
+     * Where a fetch reads one partition; {@code logStartOffset} is a follower's own log start
+     * (-1 from consumers).
+     */
+    public record FetchPosition(long fetchOffset, int maxBytes, int currentLeaderEpoch, long logStartOffset) {
+
+        public FetchPosition(long fetchOffset, int maxBytes, int currentLeaderEpoch) {
+            this(fetchOffset, maxBytes, currentLeaderEpoch, -1L);
+        }
     }
 
     /** Stops the ISR check and the fetchers (nothing is appended after), then the purgatories. */
@@ -540,6 +590,7 @@ public final class ReplicaManager implements AutoCloseable {
             check.cancel(false);
         }
         fetcherManager.close();
+        readReplicaSelector.close();
         producePurgatory.shutdown();
         fetchPurgatory.shutdown();
         partitions.clear();

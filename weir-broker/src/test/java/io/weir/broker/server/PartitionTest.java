@@ -66,7 +66,7 @@ class PartitionTest {
     }
 
     private boolean fetch(int replica, long offset) {
-        return partition.updateFollowerFetchState(replica, offset, log.logEndOffset(), time.milliseconds());
+        return partition.updateFollowerFetchState(replica, offset, -1L, log.logEndOffset(), time.milliseconds());
     }
 
     @Test
@@ -232,13 +232,13 @@ class PartitionTest {
     @Test
     void followerOperationsRequireTheFetchersLeaderEpoch() {
         partition.applyLeaderAndIsr(state(2, 4, List.of(2, 1), 0));
-        assertThat(partition.appendRecordsToFollower(ReplicationTestKit.records("x"), 3).error())
+        assertThat(partition.followerLog().appendRecords(ReplicationTestKit.records("x"), 3).error())
             .isEqualTo(Errors.FENCED_LEADER_EPOCH);
-        assertThat(partition.truncateTo(0, 3)).isEqualTo(Errors.FENCED_LEADER_EPOCH);
-        assertThat(partition.updateFollowerOffsets(0, 0, 5)).isEqualTo(Errors.FENCED_LEADER_EPOCH);
+        assertThat(partition.followerLog().truncateTo(0, 3)).isEqualTo(Errors.FENCED_LEADER_EPOCH);
+        assertThat(partition.followerLog().updateOffsets(0, 0, 5)).isEqualTo(Errors.FENCED_LEADER_EPOCH);
 
         partition.applyLeaderAndIsr(state(1, 5, List.of(1, 2), 1));
-        assertThat(partition.truncateTo(0, 5)).as("a leader is not truncated by a fetcher")
+        assertThat(partition.followerLog().truncateTo(0, 5)).as("a leader is not truncated by a fetcher")
             .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
     }
 
@@ -250,7 +250,7 @@ class PartitionTest {
         assertThat(log.leaderEpochCache().epochEntries()).containsExactly(new EpochEntry(0, 0), new EpochEntry(1, 2));
 
         partition.applyLeaderAndIsr(state(2, 2, List.of(2, 1), 2));
-        assertThat(partition.truncateTo(5, 2)).isEqualTo(Errors.NONE);
+        assertThat(partition.followerLog().truncateTo(5, 2)).isEqualTo(Errors.NONE);
         assertThat(log.leaderEpochCache().epochEntries()).containsExactly(new EpochEntry(0, 0));
         assertThat(log.logEndOffset()).isEqualTo(2);
     }

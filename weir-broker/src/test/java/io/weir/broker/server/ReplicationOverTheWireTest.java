@@ -110,7 +110,8 @@ class ReplicationOverTheWireTest {
             replicaManager = new ReplicaManager(id, logManager, new LogCleaner(CleanerConfig.defaults(), List::of,
                 Time.SYSTEM), new DelayedOperationPurgatory<DelayedProduce>("Produce", timer),
                 new DelayedOperationPurgatory<DelayedFetch>("Fetch", timer),
-                new BrokerTopicStats(new SimpleMeterRegistry()), config, zk, scheduler, Time.SYSTEM);
+                new BrokerTopicStats(new SimpleMeterRegistry()), config, zk, ReadReplicaSelector.NONE, scheduler,
+                Time.SYSTEM);
             replicaManager.startup();
             toClose.add(replicaManager);
         }

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.replica.ReplicaSelector;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,11 +71,24 @@ final class ReplicationTestKit implements AutoCloseable {
     private final Path dir;
     private final Map<Integer, TestBroker> brokers = new TreeMap<>();
     private final Map<String, LogConfig> topicConfigs = new HashMap<>();
+    private final ReplicaSelector selector;
+    private final Map<Integer, String> racks;
     int controllerEpoch = 1;
 
     ReplicationTestKit(Path dir, ReplicaConfig config, int... brokerIds) {
+        this(dir, config, null, Map.of(), brokerIds);
+    }
+
+    /**
+     * Brokers whose leaders pick preferred read replicas with {@code selector} (KIP-392), broker
+     * {@code id} on rack {@code racks.get(id)}.
+     */
+    ReplicationTestKit(Path dir, ReplicaConfig config, ReplicaSelector selector, Map<Integer, String> racks,
+                       int... brokerIds) {
         this.dir = dir;
         this.config = config;
+        this.selector = selector;
+        this.racks = Map.copyOf(racks);
         for (int id : brokerIds) {
             brokers.put(id, new TestBroker(id));
         }
@@ -116,9 +131,18 @@ final class ReplicationTestKit implements AutoCloseable {
             replicaManager = new ReplicaManager(id, logManager, cleaner,
                 new DelayedOperationPurgatory<DelayedProduce>("Produce", timer),
                 new DelayedOperationPurgatory<DelayedFetch>("Fetch", timer),
-                new BrokerTopicStats(new SimpleMeterRegistry()), config, zk, scheduler, time,
+                new BrokerTopicStats(new SimpleMeterRegistry()), config, zk,
+                selector == null ? ReadReplicaSelector.NONE : new ReadReplicaSelector(selector, this::node),
+                scheduler, time,
                 (leader, clientId) -> new InMemoryLeaderEndpoint(leader.id()), false);
             replicaManager.startup();
+        }
+
+        /** How a client on {@link #LISTENER} reaches broker {@code brokerId}, with its rack. */
+        private Optional<Node> node(int brokerId, String listener) {
+            return brokers.containsKey(brokerId) && LISTENER.equals(listener)
+                ? Optional.of(new Node(brokerId, "127.0.0.1", 9000 + brokerId, racks.get(brokerId)))
+                : Optional.empty();
         }
 
         LiveBroker live() {
@@ -348,7 +372,7 @@ final class ReplicationTestKit implements AutoCloseable {
                     TopicPartition tp = new TopicPartition(t.topic(), p.partition());
                     Uuid id = leader.partition(tp).map(Partition::topicId).orElse(Uuid.ZERO_UUID);
                     positions.put(new TopicIdPartition(id, tp), new ReplicaManager.FetchPosition(p.fetchOffset(),
-                        p.partitionMaxBytes(), p.currentLeaderEpoch()));
+                        p.partitionMaxBytes(), p.currentLeaderEpoch(), p.logStartOffset()));
                 }
             }
             FetchParams params = new FetchParams(request.replicaId(), 0L, request.minBytes(), request.maxBytes(),

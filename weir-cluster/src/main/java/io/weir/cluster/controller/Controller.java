@@ -15,8 +15,8 @@ import io.weir.cluster.controller.ControllerEvent.BrokerChange;
 import io.weir.cluster.controller.ControllerEvent.ControlledShutdown;
 import io.weir.cluster.controller.ControllerEvent.IsrChangeNotification;
 import io.weir.cluster.controller.ControllerEvent.PartitionModifications;
-import io.weir.cluster.controller.ControllerEvent.PreferredReplicaElection;
 import io.weir.cluster.controller.ControllerEvent.ReassignmentRequested;
+import io.weir.cluster.controller.ControllerEvent.ReplicaLeaderElection;
 import io.weir.cluster.controller.ControllerEvent.Resignation;
 import io.weir.cluster.controller.ControllerEvent.Startup;
 import io.weir.cluster.controller.ControllerEvent.StopReplicaResponseReceived;
@@ -73,8 +73,8 @@ public final class Controller {
             return LeadershipHandler.onIsrChange(changes, e);
         } else if (event instanceof ReassignmentRequested e) {
             return ReassignmentHandler.onReassignmentRequested(changes, e);
-        } else if (event instanceof PreferredReplicaElection e) {
-            return LeadershipHandler.onPreferredElection(changes, e);
+        } else if (event instanceof ReplicaLeaderElection e) {
+            return LeadershipHandler.onReplicaElection(changes, e);
         } else if (event instanceof ControlledShutdown e) {
             return LeadershipHandler.onControlledShutdown(changes, e);
         } else if (event instanceof AutoPreferredLeaderRebalance) {
@@ -132,7 +132,7 @@ public final class Controller {
     private static ControllerResult notController(ControllerEvent event) {
         if (event instanceof ControlledShutdown) {
             return ControllerResult.of(new ControlledShutdownResponse(Errors.NOT_CONTROLLER, Set.of()));
-        } else if (event instanceof PreferredReplicaElection e) {
+        } else if (event instanceof ReplicaLeaderElection e) {
             return ControllerResult.of(new ElectLeadersResponse(all(e.partitions(), Errors.NOT_CONTROLLER)));
         } else if (event instanceof ReassignmentRequested e) {
             return ControllerResult.of(new ReassignmentResponse(

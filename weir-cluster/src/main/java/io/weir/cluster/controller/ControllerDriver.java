@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.slf4j.Logger;
@@ -177,11 +178,19 @@ public final class ControllerDriver {
             ControlledShutdownResponse.class);
     }
 
-    /** Preferred-leader election for these partitions; an empty set means every partition (ElectLeaders with null topics). */
+    /** Preferred-leader election for these partitions; an empty set means every partition. */
     public CompletableFuture<ElectLeadersResponse> electPreferredLeaders(Set<TopicPartition> partitions) {
+        return electLeaders(ElectionType.PREFERRED, partitions);
+    }
+
+    /**
+     * ElectLeaders of the given type for these partitions; an empty set means every partition
+     * (ElectLeaders with null topics).
+     */
+    public CompletableFuture<ElectLeadersResponse> electLeaders(ElectionType type, Set<TopicPartition> partitions) {
         Set<TopicPartition> wanted = Set.copyOf(partitions);
-        return request("ElectLeaders", s -> new ControllerEvent.PreferredReplicaElection(
-            wanted.isEmpty() ? Set.copyOf(s.allPartitions()) : wanted), ElectLeadersResponse.class);
+        return request("ElectLeaders", s -> new ControllerEvent.ReplicaLeaderElection(
+            wanted.isEmpty() ? Set.copyOf(s.allPartitions()) : wanted, type), ElectLeadersResponse.class);
     }
 
     /** AlterPartitionReassignments: a target per partition, or empty to cancel. */

@@ -2,9 +2,11 @@ package io.weir.cluster.controller;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 
 import io.weir.cluster.zk.LeaderAndIsr;
@@ -95,10 +97,21 @@ public sealed interface ControllerEvent {
         }
     }
 
-    /** ElectLeaders (preferred) for these partitions. */
-    record PreferredReplicaElection(Set<TopicPartition> partitions) implements ControllerEvent {
-        public PreferredReplicaElection {
+    /**
+     * ElectLeaders for these partitions (Kafka's {@code ReplicaLeaderElection}): PREFERRED moves
+     * leadership to the first replica; UNCLEAN elects a leader for partitions without a live one,
+     * from outside the ISR when no ISR member is online.
+     */
+    record ReplicaLeaderElection(Set<TopicPartition> partitions, ElectionType electionType)
+        implements ControllerEvent {
+        public ReplicaLeaderElection {
             partitions = Set.copyOf(partitions);
+            Objects.requireNonNull(electionType, "electionType");
+        }
+
+        /** A preferred-leader election. */
+        public static ReplicaLeaderElection preferred(Set<TopicPartition> partitions) {
+            return new ReplicaLeaderElection(partitions, ElectionType.PREFERRED);
         }
     }
 

@@ -4,6 +4,11 @@ package io.weir.cluster.controller;
 public enum ElectionStrategy {
     /** The leader is gone: clean, or unclean when the topic allows it. */
     OFFLINE,
+    /**
+     * ElectLeaders UNCLEAN: as {@link #OFFLINE}, but unclean whatever the topic says (Kafka's
+     * {@code OfflinePartitionLeaderElectionStrategy(allowUnclean = true)}).
+     */
+    OFFLINE_UNCLEAN,
     /** A reassignment completes: a leader from the target replicas. */
     REASSIGN,
     /** ElectLeaders or the automatic rebalance: the preferred replica. */

@@ -8,19 +8,21 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.weir.cluster.controller.ControllerEvent.ControlledShutdown;
 import io.weir.cluster.controller.ControllerEvent.IsrChangeNotification;
-import io.weir.cluster.controller.ControllerEvent.PreferredReplicaElection;
+import io.weir.cluster.controller.ControllerEvent.ReplicaLeaderElection;
 import io.weir.cluster.controller.ControllerResponse.ControlledShutdownResponse;
 import io.weir.cluster.controller.ControllerResponse.ElectLeadersResponse;
 import io.weir.cluster.zk.LeaderAndIsr;
 
 /**
  * Leadership changes that are not caused by brokers coming or going: ISR changes made by
- * leaders, preferred-leader elections (requested and automatic), controlled shutdown.
+ * leaders, requested elections (preferred and unclean) and the automatic preferred rebalance,
+ * controlled shutdown.
  *
  * <p>Stateless; runs on the controller thread.
  */
@@ -52,26 +54,43 @@ final class LeadershipHandler {
         return changes.toResult();
     }
 
-    /** ElectLeaders (preferred): per partition NONE, or why not. */
-    static ControllerResult onPreferredElection(PendingChanges changes, PreferredReplicaElection event) {
+    /**
+     * ElectLeaders (Kafka's {@code processReplicaLeaderElection}): per partition NONE when a
+     * leader was elected, or why not: UNKNOWN_TOPIC_OR_PARTITION, INVALID_TOPIC_EXCEPTION (topic
+     * being deleted), ELECTION_NOT_NEEDED (PREFERRED: the preferred replica leads; UNCLEAN: a live
+     * leader exists), PREFERRED_LEADER_NOT_AVAILABLE or ELIGIBLE_LEADERS_NOT_AVAILABLE.
+     */
+    static ControllerResult onReplicaElection(PendingChanges changes, ReplicaLeaderElection event) {
+        boolean preferred = event.electionType() == ElectionType.PREFERRED;
         Map<TopicPartition, Errors> results = new TreeMap<>(Partitions.ORDER);
         List<TopicPartition> candidates = new ArrayList<>();
         for (TopicPartition tp : Partitions.sorted(event.partitions())) {
             Optional<PartitionAssignment> a = changes.assignment(tp);
-            Optional<LeaderAndIsr> l = changes.leadership(tp);
-            if (a.isEmpty() || changes.isDeleting(tp.topic())) {
+            if (a.isEmpty()) {
                 results.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-            } else if (l.isPresent() && l.get().leader() == a.get().replicas().get(0)) {
+            } else if (changes.isDeleting(tp.topic())) {
+                results.put(tp, Errors.INVALID_TOPIC_EXCEPTION);
+            } else if (!needsElection(changes, tp, a.get(), preferred)) {
                 results.put(tp, Errors.ELECTION_NOT_NEEDED);
             } else {
                 candidates.add(tp);
             }
         }
         Set<TopicPartition> elected = PartitionStateMachine.handleStateChanges(changes, candidates,
-            PartitionState.ONLINE, ElectionStrategy.PREFERRED);
-        candidates.forEach(tp -> results.put(tp,
-            elected.contains(tp) ? Errors.NONE : Errors.PREFERRED_LEADER_NOT_AVAILABLE));
+            PartitionState.ONLINE, preferred ? ElectionStrategy.PREFERRED : ElectionStrategy.OFFLINE_UNCLEAN);
+        Errors failed = preferred ? Errors.PREFERRED_LEADER_NOT_AVAILABLE : Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE;
+        candidates.forEach(tp -> results.put(tp, elected.contains(tp) ? Errors.NONE : failed));
         return changes.toResult(Optional.of(new ElectLeadersResponse(results)));
+    }
+
+    /** PREFERRED: the first replica does not lead; UNCLEAN: no leader, or one not online (Kafka's liveBrokerIds). */
+    private static boolean needsElection(PendingChanges changes, TopicPartition tp, PartitionAssignment a,
+                                         boolean preferred) {
+        Optional<LeaderAndIsr> l = changes.leadership(tp);
+        if (preferred) {
+            return l.isEmpty() || l.get().leader() != a.replicas().get(0);
+        }
+        return l.isEmpty() || l.get().leader() == LeaderAndIsr.NO_LEADER || !changes.isReplicaOnline(l.get().leader());
     }
 
     /**

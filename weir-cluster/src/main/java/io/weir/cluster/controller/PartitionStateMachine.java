@@ -56,7 +56,12 @@ final class PartitionStateMachine {
 
     /** Elect leaders for every NEW or OFFLINE partition of a topic not being deleted (Kafka's triggerOnlinePartitionStateChange). */
     static Set<TopicPartition> triggerOnlineStateChange(PendingChanges changes) {
-        List<TopicPartition> candidates = changes.allPartitions().stream()
+        return triggerOnlineStateChange(changes, changes.allPartitions());
+    }
+
+    /** The same for {@code partitions} only (one topic's, when its unclean election was turned on). */
+    static Set<TopicPartition> triggerOnlineStateChange(PendingChanges changes, Collection<TopicPartition> partitions) {
+        List<TopicPartition> candidates = partitions.stream()
             .filter(tp -> !changes.isDeleting(tp.topic()))
             .filter(tp -> {
                 PartitionState s = changes.partitionState(tp);
@@ -111,6 +116,7 @@ final class PartitionStateMachine {
         return switch (strategy) {
             case OFFLINE -> LeaderElection.offline(a.replicas(), current.isr(), changes::isReplicaOnline,
                 changes.uncleanLeaderElection(tp.topic()));
+            case OFFLINE_UNCLEAN -> LeaderElection.offline(a.replicas(), current.isr(), changes::isReplicaOnline, true);
             case REASSIGN -> LeaderElection.reassign(a.targetReplicas(), current.isr(), changes::isReplicaOnline);
             case PREFERRED -> LeaderElection.preferred(a.replicas(), current.isr(), changes::isReplicaOnline);
             case CONTROLLED_SHUTDOWN -> LeaderElection.controlledShutdown(a.replicas(), current.isr(),

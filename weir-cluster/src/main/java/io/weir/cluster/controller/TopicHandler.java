@@ -68,6 +68,10 @@ final class TopicHandler {
         if (!added.isEmpty()) {
             onNewPartitions(changes, topic, added, event.partitionStates());
         }
+        if (changed && topic.topic().uncleanLeaderElection() && !known.get().uncleanLeaderElection()) {
+            // Kafka's processTopicUncleanLeaderElectionEnable: offline partitions may now take any live replica.
+            PartitionStateMachine.triggerOnlineStateChange(changes, changes.partitionsOf(topic.name()));
+        }
         return changes.toResult();
     }
 

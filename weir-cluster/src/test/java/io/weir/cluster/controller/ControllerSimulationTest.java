@@ -85,7 +85,7 @@ class ControllerSimulationTest {
                 case 3, 4 -> leaderChangesIsr(false);
                 case 5 -> leaderChangesIsr(true);
                 case 6 -> createTopic();
-                case 7 -> apply(new ControllerEvent.PreferredReplicaElection(Set.copyOf(somePartitions())));
+                case 7 -> apply(ControllerEvent.ReplicaLeaderElection.preferred(Set.copyOf(somePartitions())));
                 case 8 -> controlledShutdown();
                 case 9 -> apply(new ControllerEvent.AutoPreferredLeaderRebalance());
                 case 10 -> reassign();

@@ -108,7 +108,7 @@ class LeaderElectionTest {
             .build();
         TopicPartition unknown = tp("x", 0);
 
-        ControllerResult r = ctx.handle(new ControllerEvent.PreferredReplicaElection(
+        ControllerResult r = ctx.handle(ControllerEvent.ReplicaLeaderElection.preferred(
             Set.of(tp("t", 0), tp("t", 1), tp("t", 2), unknown)));
 
         assertThat(r.response()).contains(new ElectLeadersResponse(Map.of(tp("t", 0), Errors.NONE,
