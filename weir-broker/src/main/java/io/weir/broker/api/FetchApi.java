@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -97,26 +98,22 @@ public final class FetchApi implements ApiHandler {
         int sessionId = session == null ? FetchMetadata.INVALID_SESSION_ID : session.id();
         ctx.replicaManager().fetchMessages(params, positions, results -> {
             LinkedHashMap<TopicIdPartition, FetchResponseData.PartitionData> data = new LinkedHashMap<>(unknown);
+            CurrentLeaders leaders = new CurrentLeaders(ctx, request);
             results.forEach((tip, r) -> {
                 boolean news = session == null || recordNews(session, tip, r);
                 if (!incremental || news) {
-                    data.put(tip, withCurrentLeader(request, tip, partitionData(tip.partition(), notHosted(tip, r))));
+                    FetchResponseData.PartitionData pd = partitionData(tip.partition(), notHosted(tip, r));
+                    data.put(tip, withCurrentLeader(request, leaders, tip, pd));
                 }
             });
-            request.sendResponse(FetchResponse.of(Errors.NONE, 0, sessionId, data, List.of()));
+            List<Node> endpoints = request.apiVersion() >= 16 ? leaders.nodeEndpoints() : List.of();
+            request.sendResponse(FetchResponse.of(Errors.NONE, 0, sessionId, data, endpoints));
         });
     }
 
-    /**
-     * Kafka's rule: UNKNOWN_TOPIC_OR_PARTITION only for partitions the cluster does not have; one
-     * that exists but is not hosted here is NOT_LEADER_OR_FOLLOWER, so the client refreshes metadata.
-     */
     private FetchPartitionResult notHosted(TopicIdPartition tip, FetchPartitionResult r) {
-        if (r.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION
-                && ctx.metadataCache().partition(tip.topicPartition()).isPresent()) {
-            return FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER);
-        }
-        return r;
+        Errors error = CurrentLeaders.notHosted(ctx.metadataCache(), tip.topicPartition(), r.error());
+        return error == r.error() ? r : FetchPartitionResult.error(error);
     }
 
     /**
@@ -159,22 +156,16 @@ public final class FetchApi implements ApiHandler {
 
     /**
      * KIP-951: a client told NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH also learns the leader
-     * and epoch this broker knows (v12+), so it need not wait for a metadata refresh.
+     * and epoch (v12+; Kafka sets them from v16, the schema allows them from v12) and, from v16,
+     * that leader's endpoint, so it need not wait for a metadata refresh.
      */
-    private FetchResponseData.PartitionData withCurrentLeader(Request request, TopicIdPartition tip,
-                                                              FetchResponseData.PartitionData pd) {
-        Errors error = Errors.forCode(pd.errorCode());
-        if (request.apiVersion() < 12
-                || (error != Errors.NOT_LEADER_OR_FOLLOWER && error != Errors.FENCED_LEADER_EPOCH)) {
-            return pd;
+    private static FetchResponseData.PartitionData withCurrentLeader(Request request, CurrentLeaders leaders,
+                                                                     TopicIdPartition tip,
+                                                                     FetchResponseData.PartitionData pd) {
+        if (request.apiVersion() >= 12 && CurrentLeaders.namesLeader(Errors.forCode(pd.errorCode()))) {
+            CurrentLeaders.LeaderAndEpoch leader = leaders.leaderOf(tip.topicPartition());
+            pd.currentLeader().setLeaderId(leader.leaderId()).setLeaderEpoch(leader.leaderEpoch());
         }
-        // A partition not hosted here (NOT_LEADER_OR_FOLLOWER from a broker that is no replica): the cache knows.
-        ctx.replicaManager().partition(tip.topicPartition())
-            .map(p -> new FetchResponseData.LeaderIdAndEpoch().setLeaderId(p.leaderId()).setLeaderEpoch(p.leaderEpoch()))
-            .or(() -> ctx.metadataCache().partition(tip.topicPartition())
-                .map(i -> new FetchResponseData.LeaderIdAndEpoch().setLeaderId(i.leader()).setLeaderEpoch(i.leaderEpoch())))
-            .filter(l -> l.leaderId() >= 0 && l.leaderEpoch() >= 0)
-            .ifPresent(pd::setCurrentLeader);
         return pd;
     }
 

@@ -4,11 +4,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
@@ -21,8 +23,10 @@ import io.weir.broker.server.ProducePartitionResult;
 
 /**
  * Produce: resolves topics by name (v3-12) or id (v13), appends through the ReplicaManager and
- * answers per partition. acks=0 sends no response; as in Kafka, a failed acks=0 produce closes
- * the connection so the client learns something went wrong.
+ * answers per partition; from v10 a partition answered NOT_LEADER_OR_FOLLOWER names the current
+ * leader and the response lists its endpoint (KIP-951, {@link CurrentLeaders}). acks=0 sends no
+ * response; as in Kafka, a failed acks=0 produce closes the connection so the client learns
+ * something went wrong.
  *
  * <p>Stateless; runs on handler threads, completes on whichever thread completes the append.
  */
@@ -93,8 +97,8 @@ public final class ProduceApi implements ApiHandler {
         return Errors.NONE;
     }
 
-    private static void respond(Request request, short acks, Map<TopicPartition, ProducePartitionResult> results,
-                                Map<String, Uuid> topicIds) {
+    private void respond(Request request, short acks, Map<TopicPartition, ProducePartitionResult> results,
+                         Map<String, Uuid> topicIds) {
         if (acks == 0) {
             boolean anyError = results.values().stream().anyMatch(r -> r.error() != Errors.NONE);
             if (anyError) {
@@ -106,6 +110,7 @@ public final class ProduceApi implements ApiHandler {
         }
         ProduceResponseData data = new ProduceResponseData();
         Map<String, TopicProduceResponse> byTopic = new LinkedHashMap<>();
+        CurrentLeaders leaders = new CurrentLeaders(ctx, request);
         results.forEach((tp, r) -> {
             TopicProduceResponse topic = byTopic.computeIfAbsent(tp.topic(), t -> {
                 TopicProduceResponse created = new TopicProduceResponse()
@@ -114,14 +119,34 @@ public final class ProduceApi implements ApiHandler {
                 data.responses().add(created);
                 return created;
             });
-            topic.partitionResponses().add(new PartitionProduceResponse()
-                .setIndex(tp.partition())
-                .setErrorCode(r.error().code())
-                .setErrorMessage(r.errorMessage())
-                .setBaseOffset(r.baseOffset())
-                .setLogAppendTimeMs(r.logAppendTimeMs())
-                .setLogStartOffset(r.logStartOffset()));
+            topic.partitionResponses().add(partitionResponse(request, leaders, tp, r));
         });
+        for (Node node : leaders.nodeEndpoints()) {
+            data.nodeEndpoints().add(new NodeEndpoint().setNodeId(node.id()).setHost(node.host())
+                .setPort(node.port()).setRack(node.rack()));
+        }
         request.sendResponse(new ProduceResponse(data));
+    }
+
+    /**
+     * From v10, a partition whose leader is elsewhere names it (KIP-951). Produce never answers
+     * FENCED_LEADER_EPOCH (the request carries no leader epoch), so as in Kafka only
+     * NOT_LEADER_OR_FOLLOWER does.
+     */
+    private PartitionProduceResponse partitionResponse(Request request, CurrentLeaders leaders, TopicPartition tp,
+                                                       ProducePartitionResult r) {
+        Errors error = CurrentLeaders.notHosted(ctx.metadataCache(), tp, r.error());
+        PartitionProduceResponse partition = new PartitionProduceResponse()
+            .setIndex(tp.partition())
+            .setErrorCode(error.code())
+            .setErrorMessage(r.errorMessage())
+            .setBaseOffset(r.baseOffset())
+            .setLogAppendTimeMs(r.logAppendTimeMs())
+            .setLogStartOffset(r.logStartOffset());
+        if (request.apiVersion() >= 10 && CurrentLeaders.namesLeader(error)) {
+            CurrentLeaders.LeaderAndEpoch leader = leaders.leaderOf(tp);
+            partition.currentLeader().setLeaderId(leader.leaderId()).setLeaderEpoch(leader.leaderEpoch());
+        }
+        return partition;
     }
 }

@@ -27,12 +27,17 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +50,7 @@ import io.weir.broker.api.FetchApi;
 import io.weir.broker.api.KafkaApis;
 import io.weir.broker.api.ListOffsetsApi;
 import io.weir.broker.api.PartitionApis;
+import io.weir.broker.api.ProduceApi;
 import io.weir.broker.metrics.BrokerTopicStats;
 import io.weir.broker.network.Endpoint;
 import io.weir.broker.network.RequestChannel;
@@ -57,6 +63,7 @@ import io.weir.broker.replica.BlockingKafkaClient;
 import io.weir.broker.replica.BrokerEndpoint;
 import io.weir.cluster.controller.BrokerRequest;
 import io.weir.cluster.controller.LiveBroker;
+import io.weir.cluster.zk.BrokerRegistration;
 import io.weir.cluster.zk.EndpointInfo;
 import io.weir.common.KafkaScheduler;
 import io.weir.common.Time;
@@ -69,8 +76,9 @@ import io.weir.storage.cleaner.LogCleaner;
 
 /**
  * A follower with its fetcher thread and socket client against a leader served by the real
- * network layer, FetchApi, OffsetsForLeaderEpoch and ListOffsets handlers: divergent-tail
- * truncation, long-poll replication, acks=all and a new leader's unsafe HW, on the system clock.
+ * network layer, Produce, Fetch, OffsetsForLeaderEpoch and ListOffsets handlers: divergent-tail
+ * truncation, long-poll replication, acks=all and a new leader's unsafe HW, on the system clock; and
+ * KIP-951 leader hints in a follower's Produce and Fetch answers.
  */
 @Timeout(60)
 class ReplicationOverTheWireTest {
@@ -93,6 +101,7 @@ class ReplicationOverTheWireTest {
     private final class Node {
         final LogManager logManager;
         final ReplicaManager replicaManager;
+        final MetadataCache metadataCache = new MetadataCache();
 
         Node(int id, ReplicaConfig config) {
             KafkaScheduler scheduler = new KafkaScheduler(1, "scheduler-" + id);
@@ -123,12 +132,13 @@ class ReplicationOverTheWireTest {
         }
     }
 
-    /** Serves Fetch and OffsetsForLeaderEpoch of {@code node} on an ephemeral loopback port. */
+    /** Serves Produce, Fetch, OffsetsForLeaderEpoch and ListOffsets of {@code node} on an ephemeral loopback port. */
     private int serve(Node node) throws Exception {
         BrokerContext ctx = context(BrokerConfig.fromProperties(Map.of(BrokerConfig.LISTENERS,
             "PLAINTEXT://127.0.0.1:0", BrokerConfig.LOG_DIRS, dir.resolve("unused").toString())), node);
         PartitionApis partitionApis = new PartitionApis(ctx);
         KafkaApis apis = new KafkaApis()
+            .register(ApiKeys.PRODUCE, 3, 13, new ProduceApi(ctx))
             .register(ApiKeys.FETCH, 4, 17, new FetchApi(ctx))
             .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, partitionApis::offsetsForLeaderEpoch)
             .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsApi(ctx));
@@ -148,7 +158,7 @@ class ReplicationOverTheWireTest {
      */
     private static BrokerContext context(BrokerConfig config, Node node) throws Exception {
         Map<Class<?>, Object> byType = Map.of(BrokerConfig.class, config, String.class, "cluster", Time.class,
-            Time.SYSTEM, MetadataCache.class, new MetadataCache(), ReplicaManager.class, node.replicaManager,
+            Time.SYSTEM, MetadataCache.class, node.metadataCache, ReplicaManager.class, node.replicaManager,
             LogManager.class, node.logManager, FetchSessionCache.class, new FetchSessionCache(10, Time.SYSTEM));
         RecordComponent[] components = BrokerContext.class.getRecordComponents();
         Class<?>[] types = new Class<?>[components.length];
@@ -219,13 +229,75 @@ class ReplicationOverTheWireTest {
         assertThat(consumerFetch(consumer, 1).highWatermark()).isEqualTo(3);
     }
 
+    /**
+     * KIP-951 on a follower: Produce v10+ and Fetch v16+ answers that send the client elsewhere
+     * name the leader and epoch (from the partition state, newer here than the metadata cache)
+     * and the leader's endpoint on the listener the request came in on.
+     */
+    @Test
+    void aFollowerNamesTheLeaderAndItsEndpointInProduceAndFetchAnswers() throws Exception {
+        Node leader = new Node(1, ReplicaConfig.defaults());
+        Node follower = new Node(2, ReplicaConfig.defaults());
+        int leaderPort = serve(leader);
+        assertThat(leader.replicaManager.becomeLeaderOrFollower(leaderAndIsr(1, leaderPort), t -> LogConfig.defaults())
+            .partitionErrors()).containsEntry(TP, Errors.NONE);
+        assertThat(follower.replicaManager.becomeLeaderOrFollower(leaderAndIsr(2, leaderPort),
+            t -> LogConfig.defaults()).partitionErrors()).containsEntry(TP, Errors.NONE);
+        follower.metadataCache.updateBrokers(List.of(new BrokerRegistration(1, List.of(
+            new EndpointInfo("REPLICATION", "PLAINTEXT", "127.0.0.1", 1),
+            new EndpointInfo("PLAINTEXT", "PLAINTEXT", "127.0.0.1", leaderPort)), Optional.of("rack-1"))));
+        follower.metadataCache.updateTopic(new MetadataCache.TopicInfo(TP.topic(), TOPIC_ID, Map.of(TP.partition(),
+            new MetadataCache.PartitionInfo(TP.partition(), List.of(1, 2), 1, 0, List.of(1, 2)))));
+        BlockingKafkaClient client = new BlockingKafkaClient(new BrokerEndpoint(2, "127.0.0.1", serve(follower)),
+            "client", 5_000);
+        toClose.add(client);
+
+        ProduceResponse v11 = produce(client, (short) 11);
+        PartitionProduceResponse notLeader = v11.data().responses().iterator().next().partitionResponses().get(0);
+        assertThat(notLeader.errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        assertThat(notLeader.currentLeader().leaderId()).isEqualTo(1);
+        assertThat(notLeader.currentLeader().leaderEpoch()).isEqualTo(1);
+        assertThat(v11.data().nodeEndpoints()).containsExactly(new NodeEndpoint().setNodeId(1).setHost("127.0.0.1")
+            .setPort(leaderPort).setRack("rack-1"));
+
+        ProduceResponse v9 = produce(client, (short) 9);
+        PartitionProduceResponse v9Partition = v9.data().responses().iterator().next().partitionResponses().get(0);
+        assertThat(v9Partition.errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        assertThat(v9Partition.currentLeader().leaderId()).as("v9 has no CurrentLeader").isEqualTo(-1);
+        assertThat(v9.data().nodeEndpoints()).isEmpty();
+
+        FetchResponse v16 = consumerFetch(client, (short) 16, 0);
+        FetchResponseData.PartitionData fenced = v16.data().responses().get(0).partitions().get(0);
+        assertThat(fenced.errorCode()).isEqualTo(Errors.FENCED_LEADER_EPOCH.code());
+        assertThat(fenced.currentLeader().leaderId()).isEqualTo(1);
+        assertThat(fenced.currentLeader().leaderEpoch()).isEqualTo(1);
+        assertThat(v16.data().nodeEndpoints()).containsExactly(new FetchResponseData.NodeEndpoint().setNodeId(1)
+            .setHost("127.0.0.1").setPort(leaderPort).setRack("rack-1"));
+
+        FetchResponse v15 = consumerFetch(client, (short) 15, 0);
+        assertThat(v15.data().responses().get(0).partitions().get(0).currentLeader().leaderId()).isEqualTo(1);
+        assertThat(v15.data().nodeEndpoints()).as("NodeEndpoints are v16+").isEmpty();
+    }
+
     private static FetchResponseData.PartitionData consumerFetch(BlockingKafkaClient client, int leaderEpoch)
+            throws IOException {
+        return consumerFetch(client, (short) 12, leaderEpoch).data().responses().get(0).partitions().get(0);
+    }
+
+    private static FetchResponse consumerFetch(BlockingKafkaClient client, short version, int leaderEpoch)
             throws IOException {
         Map<TopicPartition, FetchRequest.PartitionData> data = Map.of(TP,
             new FetchRequest.PartitionData(TOPIC_ID, 0, 0, 1024, Optional.of(leaderEpoch)));
-        FetchResponse response = (FetchResponse) client.send(FetchRequest.Builder.forConsumer((short) 12, 0, 1, data)
-            .build((short) 12));
-        return response.data().responses().get(0).partitions().get(0);
+        return (FetchResponse) client.send(FetchRequest.Builder.forConsumer(version, 0, 1, data).build(version));
+    }
+
+    private static ProduceResponse produce(BlockingKafkaClient client, short version) throws IOException {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5_000);
+        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(TP.topic());
+        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(TP.partition())
+            .setRecords(records("p")));
+        data.topicData().add(topic);
+        return (ProduceResponse) client.send(new ProduceRequest.Builder(version, version, data).build(version));
     }
 
     private static ListOffsetsPartitionResponse listOffset(BlockingKafkaClient client, long timestamp)
