@@ -59,6 +59,18 @@ final class RequestBatch {
         stopReplica.computeIfAbsent(broker, b -> new HashMap<>()).merge(tp, delete, Boolean::logicalOr);
     }
 
+    /**
+     * Forgets the LeaderAndIsr and StopReplica collected so far for these brokers: they were for
+     * an incarnation that is gone (Kafka sends the failure half of a bounce while the broker is
+     * not live, so its new incarnation never gets them).
+     */
+    void dropRequestsTo(Collection<Integer> brokers) {
+        brokers.forEach(b -> {
+            leaderAndIsr.remove(b);
+            stopReplica.remove(b);
+        });
+    }
+
     List<BrokerRequest> build(PendingChanges view) {
         List<BrokerRequest> requests = new ArrayList<>();
         buildLeaderAndIsr(view, requests);
