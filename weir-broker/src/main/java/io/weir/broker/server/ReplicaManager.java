@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
@@ -65,6 +66,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final ReplicaFetcherManager fetcherManager;
     private final LeaderAndIsrHandler controllerRequests;
     private volatile IsrChangeListener isrChangeListener = IsrChangeListener.NONE;
+    private volatile LongSupplier brokerEpoch = () -> BrokerRequest.UNKNOWN_BROKER_EPOCH;
     private volatile ScheduledFuture<?> isrExpiration;
 
     public ReplicaManager(int localBrokerId, LogManager logManager, LogCleaner cleaner,
@@ -108,6 +110,19 @@ public final class ReplicaManager implements AutoCloseable {
     /** Told of every ISR change this broker wrote as leader (metrics). */
     public void setIsrChangeListener(IsrChangeListener listener) {
         this.isrChangeListener = listener;
+    }
+
+    /**
+     * Where the epoch of this broker's current registration comes from (the czxid of
+     * {@code /brokers/ids/<id>}); controller requests built for an older one are refused. Unset,
+     * or {@link BrokerRequest#UNKNOWN_BROKER_EPOCH}: no such check.
+     */
+    public void setBrokerEpoch(LongSupplier brokerEpoch) {
+        this.brokerEpoch = brokerEpoch;
+    }
+
+    long brokerEpoch() {
+        return brokerEpoch.getAsLong();
     }
 
     // ---- controller requests ----

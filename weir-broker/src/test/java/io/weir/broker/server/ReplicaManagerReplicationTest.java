@@ -203,6 +203,43 @@ class ReplicaManagerReplicationTest {
         assertThat(kit.rm(2).partition(TP)).isPresent();
     }
 
+    /**
+     * Found by the cluster simulation: a restarted broker applied a LeaderAndIsr queued for its
+     * previous incarnation (same controller epoch or a deposed controller's), led an epoch long
+     * replaced, moved its HW over records that were never committed and cut the newer epochs from
+     * its leader-epoch cache. As in Kafka (KIP-380) such requests carry the broker epoch they were
+     * built for and are refused.
+     */
+    @Test
+    void requestsForAnEarlierRegistrationOfTheBrokerAreRefused() {
+        kit(1, 2).createPartition(TP, List.of(1, 2), 1);
+        kit.rm(1).setBrokerEpoch(() -> 7L);
+        kit.elect(TP, 1, List.of(1, 2));
+        BrokerRequest.PartitionInfo epoch1 = kit.partitionInfo(TP);
+        kit.elect(TP, 2, List.of(1, 2));
+        kit.controllerEpoch = 2;
+        kit.zk.controllerWrite(TP, new LeaderAndIsr(1, 3, List.of(1, 2), kit.controllerEpoch, 0));
+        BrokerRequest.PartitionInfo epoch3 = kit.partitionInfo(TP);
+
+        ReplicaManager.LeaderAndIsrOutcome stale = kit.rm(1).becomeLeaderOrFollower(
+            new BrokerRequest.LeaderAndIsrRequest(1, kit.controllerEpoch, List.of(epoch3), List.of(), 6L),
+            kit::topicConfig);
+        assertThat(stale.error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(stale.partitionErrors()).containsEntry(TP, Errors.STALE_BROKER_EPOCH);
+        assertThat(kit.partition(1, TP).isLeader()).isFalse();
+        ReplicaManager.StopReplicaOutcome stop = kit.rm(1).stopReplicas(new BrokerRequest.StopReplicaRequest(1,
+            kit.controllerEpoch, List.of(new BrokerRequest.StopReplicaPartition(TP, -1, true)), 6L));
+        assertThat(stop.error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(kit.rm(1).partition(TP)).isPresent();
+
+        ReplicaManager.LeaderAndIsrOutcome current = kit.rm(1).becomeLeaderOrFollower(
+            new BrokerRequest.LeaderAndIsrRequest(1, kit.controllerEpoch, List.of(epoch3), List.of(), 7L),
+            kit::topicConfig);
+        assertThat(current.partitionErrors()).containsEntry(TP, Errors.NONE);
+        assertThat(kit.partition(1, TP).leaderEpoch()).isEqualTo(3);
+        assertThat(epoch1.leaderEpoch()).isEqualTo(1);
+    }
+
     @Test
     void leaderAndPartitionEpochsDecideWhatAStateChanges() {
         kit(1, 2).createPartition(TP, List.of(1, 2), 1);

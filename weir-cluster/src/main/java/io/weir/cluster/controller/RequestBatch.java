@@ -95,7 +95,8 @@ final class RequestBatch {
             List<LiveBroker> liveLeaders = leaders.stream().filter(view::isLive)
                 .map(id -> view.liveBrokers().get(id)).toList();
             if (!infos.isEmpty()) {
-                out.add(new LeaderAndIsrRequest(broker, view.controllerEpoch(), infos, liveLeaders));
+                out.add(new LeaderAndIsrRequest(broker, view.controllerEpoch(), infos, liveLeaders,
+                    view.liveBrokers().get(broker).epoch()));
             }
         });
     }
@@ -145,7 +146,7 @@ final class RequestBatch {
                     : view.leadership(tp).map(LeaderAndIsr::leaderEpoch).orElse(LeaderAndIsr.NO_LEADER);
                 stops.add(new StopReplicaPartition(tp, epoch, partitions.get(tp)));
             }
-            out.add(new StopReplicaRequest(broker, view.controllerEpoch(), stops));
+            out.add(new StopReplicaRequest(broker, view.controllerEpoch(), stops, view.liveBrokers().get(broker).epoch()));
         });
     }
 }

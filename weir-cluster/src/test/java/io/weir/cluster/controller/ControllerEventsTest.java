@@ -1,6 +1,7 @@
 package io.weir.cluster.controller;
 
 import static io.weir.cluster.controller.ControllerTestContext.assignment;
+import static io.weir.cluster.controller.ControllerTestContext.leaderAndIsrByBroker;
 import static io.weir.cluster.controller.ControllerTestContext.leaderAndIsrInfo;
 import static io.weir.cluster.controller.ControllerTestContext.leaderAndIsrPartitions;
 import static io.weir.cluster.controller.ControllerTestContext.stopReplicas;
@@ -15,6 +16,7 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import io.weir.cluster.controller.BrokerRequest.LeaderAndIsrRequest;
 import io.weir.cluster.controller.BrokerRequest.PartitionInfo;
 import io.weir.cluster.controller.BrokerRequest.UpdateMetadataRequest;
 import io.weir.cluster.zk.LeaderAndIsr;
@@ -161,6 +163,7 @@ class ControllerEventsTest {
 
         assertThat(stopReplicas(r)).isEmpty();
         assertThat(leaderAndIsrInfo(r, 2, T0).leader()).isEqualTo(1);
+        assertThat(leaderAndIsrByBroker(r).get(2)).extracting(LeaderAndIsrRequest::brokerEpoch).containsOnly(999L);
         assertThat(ctx.leadership("t", 0).isr()).containsExactly(1);
     }
 
