@@ -59,9 +59,11 @@ final class ClusterSimulation {
     private final long seed;
     private final Random random;
     private final Set<Integer> isolated = new TreeSet<>();
+    /** Crashed brokers (also in {@link #isolated}): they start again once their session expired. */
+    private final Set<Integer> down = new TreeSet<>();
     private final Map<Integer, Long> isolatedSinceMs = new TreeMap<>();
-    private final Set<List<Integer>> cutLinks = new TreeSet<>((a, b) -> a.get(0) != b.get(0)
-        ? Integer.compare(a.get(0), b.get(0)) : Integer.compare(a.get(1), b.get(1)));
+    /** Cut links between brokers, as {@link #linkKey} keys. */
+    private final Set<Integer> cutLinks = new TreeSet<>();
     private final SimZk zk = new SimZk(id -> !isolated.contains(id));
     private final ReplicationTestKit kit;
     private final List<TopicPartition> partitions = new ArrayList<>();
@@ -75,12 +77,14 @@ final class ClusterSimulation {
     /** Set once the network heals for good: nothing is lost or held any more. */
     private boolean healed;
     private int acknowledged;
+    /** How the produces were answered, by error name: shown when a run fails. */
+    private final Map<String, Integer> outcomes = new TreeMap<>();
 
     ClusterSimulation(long seed, Path dir) {
         this.seed = seed;
         this.random = new Random(seed);
         this.kit = new ReplicationTestKit(dir, ReplicaConfig.defaults(), zk::isrWriter, this::link,
-            ClusterSimulation::withoutCheckpoints, BROKERS.stream().mapToInt(Integer::intValue).toArray());
+            ClusterSimulation::fewerCheckpoints, BROKERS.stream().mapToInt(Integer::intValue).toArray());
         Map<Integer, PartitionAssignment> assignment = new TreeMap<>();
         for (int p = 0; p < 3; p++) {
             assignment.put(p, PartitionAssignment.of(List.of(BROKERS.get(p), BROKERS.get(p + 1),
@@ -89,21 +93,30 @@ final class ClusterSimulation {
         }
         zk.createTopic(new TopicDescription(new ControllerTopic(TOPIC, new Uuid(seed, 1L), 0, false), assignment));
         kit.setMinInsyncReplicas(TOPIC, 2);
-        BROKERS.forEach(b -> zk.register(kit.broker(b).live()));
+        BROKERS.forEach(b -> {
+            zk.register(kit.broker(b).live());
+            fenceByRegistration(b);
+        });
         invariants = new SimInvariants(kit, zk, BROKERS, partitions);
         controllers.add(new SimController(zk, invariants::onRequest));
     }
 
+    /** As the real broker does, it refuses controller requests built for an earlier registration. */
+    private void fenceByRegistration(int b) {
+        kit.rm(b).setBrokerEpoch(() -> zk.registeredEpoch(b));
+    }
+
     /**
-     * Brokers never restart here, so checkpoints and flushes would only cost fsyncs (hundreds per
-     * seed at the default intervals over minutes of simulated time).
+     * Only the HW checkpoint matters to a crashed broker's restart (recovery scans from the start
+     * without a recovery point, which for these small logs is cheap); the other checkpoints would
+     * only cost fsyncs over minutes of simulated time.
      */
-    private static LogManagerConfig withoutCheckpoints(Path logDir) {
+    private static LogManagerConfig fewerCheckpoints(Path logDir) {
         LogManagerConfig d = LogManagerConfig.defaults(List.of(logDir));
         long never = Long.MAX_VALUE;
         return new LogManagerConfig(d.logDirs(), d.topicDefaults(), d.numRecoveryThreadsPerDataDir(),
-            d.retentionCheckIntervalMs(), never, never, never, never, d.fileDeleteDelayMs(), d.producerIdExpirationMs(),
-            d.producerIdExpirationCheckIntervalMs());
+            d.retentionCheckIntervalMs(), never, never, never, d.highWatermarkCheckpointIntervalMs(),
+            d.fileDeleteDelayMs(), d.producerIdExpirationMs(), d.producerIdExpirationCheckIntervalMs());
     }
 
     /** Runs {@code steps} random steps, then heals the network and checks that the replicas converge. */
@@ -120,7 +133,7 @@ final class ClusterSimulation {
     }
 
     private String dump() {
-        StringBuilder sb = new StringBuilder("registered " + zk.registeredBrokers().stream()
+ StringBuilder sb = new StringBuilder("produce answers " + outcomes + "\nregistered " + zk.registeredBrokers().stream()
             .map(b -> b.id() + "@" + b.epoch()).toList() + ", isolated " + isolated + ", controller "
             + controller().epoch() + " sees live " + controller().state().liveBrokers().keySet());
         for (TopicPartition tp : partitions) {
@@ -162,15 +175,19 @@ final class ClusterSimulation {
             advanceTime(random.nextInt(5) == 0 ? random.nextInt(20_000) : random.nextInt(2_000));
         } else if (op < 180) {
             isolate(pick(BROKERS));
-        } else if (op < 188) {
+        } else if (op < 186) {
             if (!isolated.isEmpty()) {
                 heal(pick(isolated));
             }
+        } else if (op < 187) {
+            restart(pick(BROKERS));
+        } else if (op < 188) {
+            crash(pick(BROKERS));
         } else if (op < 192) {
-            List<Integer> link = new ArrayList<>(List.of(pick(BROKERS), pick(BROKERS)));
-            link.sort(null);
-            did("cut link " + link);
-            cutLinks.add(link);
+            int a = pick(BROKERS);
+            int b = pick(BROKERS);
+            did("cut link " + a + " - " + b);
+            cutLinks.add(linkKey(a, b));
         } else if (op < 196) {
             did("heal links");
             cutLinks.clear();
@@ -192,7 +209,7 @@ final class ClusterSimulation {
 
     /** One bounded turn of a broker's fetchers (not from inside another one: a fetcher thread does one thing at a time). */
     private void fetcherTurn(int b) {
-        if (inFetch) {
+        if (inFetch || down.contains(b)) {
             return;
         }
         did("fetcher turn of " + b);
@@ -206,6 +223,9 @@ final class ClusterSimulation {
 
     private void check() {
         for (Produced p : produced) {
+            if (p.result().isDone()) {
+                outcomes.merge(p.result().join().error().name(), 1, Integer::sum);
+            }
             if (p.result().isDone() && p.result().join().error() == Errors.NONE) {
                 invariants.onAcknowledged(p.tp(), p.result().join().baseOffset(), p.values());
                 acknowledged++;
@@ -292,6 +312,16 @@ final class ClusterSimulation {
 
     /** The broker is reachable again; if its session expired meanwhile it registers anew (a new epoch). */
     private void heal(int b) {
+        if (down.contains(b)) {
+            if (!zk.isRegistered(b)) {
+                did("start crashed broker " + b);
+                down.remove(b);
+                kit.start(b);
+                fenceByRegistration(b);
+                heal(b);
+            }
+            return;
+        }
         if (isolated.remove(b)) {
             did("heal broker " + b);
             isolatedSinceMs.remove(b);
@@ -299,6 +329,34 @@ final class ClusterSimulation {
                 zk.register(kit.broker(b).live());
             }
         }
+    }
+
+    /** A clean restart: the shutdown closes the session, the new process registers anew once it can reach ZooKeeper. */
+    private void restart(int b) {
+        if (inFetch || down.contains(b)) {
+            return;
+        }
+        did("restart broker " + b);
+        kit.stop(b, false);
+        kit.start(b);
+        fenceByRegistration(b);
+        invariants.onRestart(b);
+        zk.expireSession(b);
+        if (!isolated.contains(b)) {
+            zk.register(kit.broker(b).live());
+        }
+    }
+
+    /** The process dies; its session expires after the timeout, then it can start again (see {@link #heal}). */
+    private void crash(int b) {
+        if (inFetch || down.contains(b)) {
+            return;
+        }
+        did("crash broker " + b);
+        kit.stop(b, true);
+        invariants.onRestart(b);
+        isolate(b);
+        down.add(b);
     }
 
     private void advanceTime(long ms) {
@@ -313,8 +371,11 @@ final class ClusterSimulation {
     }
 
     private boolean reachable(int from, int to) {
-        return !isolated.contains(from) && !isolated.contains(to) && !cutLinks.contains(List.of(Math.min(from, to),
-            Math.max(from, to)));
+        return !isolated.contains(from) && !isolated.contains(to) && !cutLinks.contains(linkKey(from, to));
+    }
+
+    private static int linkKey(int a, int b) {
+        return Math.min(a, b) * 1000 + Math.max(a, b);
     }
 
     /** A follower's connection to a leader: requests and answers are lost, or held while other steps run. */
@@ -368,6 +429,7 @@ final class ClusterSimulation {
     private void settle() {
         did("heal everything");
         healed = true;
+        down.forEach(zk::expireSession);
         new ArrayList<>(isolated).forEach(this::heal);
         cutLinks.clear();
         controllers.stream().filter(SimController::isDeposed).forEach(SimController::resign);

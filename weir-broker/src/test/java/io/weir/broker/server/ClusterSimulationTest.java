@@ -30,8 +30,10 @@ import ch.qos.logback.classic.Logger;
  */
 class ClusterSimulationTest {
 
-    private static final int STEPS = 400;
+    private static final int STEPS = Integer.getInteger("weir.sim.steps", 400);
     private static Level savedLevel;
+    private static int seedsRun;
+    private static int seedsWithAcks;
 
     @TempDir(factory = InMemoryIfPossible.class)
     Path dir;
@@ -68,9 +70,15 @@ class ClusterSimulationTest {
         }
     }
 
+    /**
+     * Not an invariant but a guard against a vacuous simulation: a hostile seed may acknowledge
+     * nothing (every partition offline or below min.insync.replicas), most must not.
+     */
     @AfterAll
-    static void restoreLogging() {
+    static void mostSeedsAcknowledgedRecords() {
         ((Logger) LoggerFactory.getLogger("io.weir")).setLevel(savedLevel);
+        assertThat(seedsWithAcks).as("seeds (of %d) with acknowledged produces", seedsRun)
+            .isGreaterThanOrEqualTo(seedsRun * 3 / 4);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -80,7 +88,10 @@ class ClusterSimulationTest {
         ClusterSimulation sim = new ClusterSimulation(seed, dir);
         try {
             sim.run(STEPS);
-            assertThat(sim.acknowledged()).as("seed %d: acknowledged produces", seed).isPositive();
+            seedsRun++;
+            if (sim.acknowledged() > 0) {
+                seedsWithAcks++;
+            }
         } finally {
             sim.close();
         }

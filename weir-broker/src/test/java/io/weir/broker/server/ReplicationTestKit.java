@@ -159,6 +159,30 @@ final class ReplicationTestKit implements AutoCloseable {
             replicaManager.close();
             logManager.shutdown();
         }
+
+        /** The process dies: nothing flushed or checkpointed, no clean shutdown marker. */
+        void crash() {
+            replicaManager.close();
+            logManager.abandon();
+        }
+    }
+
+    /**
+     * Stops a broker's process: a clean shutdown, or a crash (nothing flushed or checkpointed, so
+     * the next start recovers the logs and takes the HW from the last periodic checkpoint).
+     */
+    void stop(int id, boolean crash) {
+        TestBroker b = brokers.get(id);
+        if (crash) {
+            b.crash();
+        } else {
+            b.close();
+        }
+    }
+
+    /** Starts a stopped broker again on its log dir; it hosts nothing until a LeaderAndIsr names it. */
+    void start(int id) {
+        brokers.put(id, new TestBroker(id));
     }
 
     LogConfig topicConfig(String topic) {

@@ -11,6 +11,7 @@ import java.util.function.IntPredicate;
 
 import org.apache.kafka.common.TopicPartition;
 
+import io.weir.cluster.controller.BrokerRequest;
 import io.weir.cluster.controller.ControllerSnapshot;
 import io.weir.cluster.controller.LiveBroker;
 import io.weir.cluster.controller.Partitions;
@@ -61,6 +62,12 @@ final class SimZk {
         if (registered.remove(brokerId) != null) {
             brokersChanged = true;
         }
+    }
+
+    /** The epoch of the broker's registration, as a broker reads its own; unknown when it has none. */
+    long registeredEpoch(int brokerId) {
+        LiveBroker b = registered.get(brokerId);
+        return b == null ? BrokerRequest.UNKNOWN_BROKER_EPOCH : b.epoch();
     }
 
     boolean isRegistered(int brokerId) {
