@@ -61,10 +61,13 @@ final class ClusterSimulation {
     private final Set<Integer> isolated = new TreeSet<>();
     /** Crashed brokers (also in {@link #isolated}): they start again once their session expired. */
     private final Set<Integer> down = new TreeSet<>();
-    private final Map<Integer, Long> isolatedSinceMs = new TreeMap<>();
+    /** Brokers cut off from ZooKeeper only: they still serve clients and other brokers. */
+    private final Set<Integer> zkCut = new TreeSet<>();
+    /** Since when each broker cannot reach ZooKeeper (cut off or isolated): its session expires after the timeout. */
+    private final Map<Integer, Long> disconnectedSinceMs = new TreeMap<>();
     /** Cut links between brokers, as {@link #linkKey} keys. */
     private final Set<Integer> cutLinks = new TreeSet<>();
-    private final SimZk zk = new SimZk(id -> !isolated.contains(id));
+    private final SimZk zk = new SimZk(id -> zkReachable(id));
     private final ReplicationTestKit kit;
     private final List<TopicPartition> partitions = new ArrayList<>();
     private final SimInvariants invariants;
@@ -134,7 +137,7 @@ final class ClusterSimulation {
 
     private String dump() {
  StringBuilder sb = new StringBuilder("produce answers " + outcomes + "\nregistered " + zk.registeredBrokers().stream()
-            .map(b -> b.id() + "@" + b.epoch()).toList() + ", isolated " + isolated + ", controller "
+            .map(b -> b.id() + "@" + b.epoch()).toList() + ", isolated " + isolated + ", cut from ZooKeeper " + zkCut + ", controller "
             + controller().epoch() + " sees live " + controller().state().liveBrokers().keySet());
         for (TopicPartition tp : partitions) {
             sb.append("\n").append(tp).append(": zk ").append(zk.state(tp)).append(", controller ")
@@ -173,11 +176,14 @@ final class ClusterSimulation {
             controller().onZkNotifications();
         } else if (op < 176) {
             advanceTime(random.nextInt(5) == 0 ? random.nextInt(20_000) : random.nextInt(2_000));
-        } else if (op < 180) {
+        } else if (op < 178) {
             isolate(pick(BROKERS));
+        } else if (op < 180) {
+            cutFromZk(pick(BROKERS));
         } else if (op < 186) {
-            if (!isolated.isEmpty()) {
-                heal(pick(isolated));
+            Set<Integer> cut = disconnected();
+            if (!cut.isEmpty()) {
+                heal(pick(cut));
             }
         } else if (op < 187) {
             restart(pick(BROKERS));
@@ -306,8 +312,26 @@ final class ClusterSimulation {
     private void isolate(int b) {
         if (isolated.add(b)) {
             did("isolate broker " + b);
-            isolatedSinceMs.put(b, kit.time.milliseconds());
+            disconnectedSinceMs.putIfAbsent(b, kit.time.milliseconds());
         }
+    }
+
+    /** Only ZooKeeper is out of reach: the broker's session expires while it goes on serving (a zombie). */
+    private void cutFromZk(int b) {
+        if (zkCut.add(b)) {
+            did("cut broker " + b + " from ZooKeeper");
+            disconnectedSinceMs.putIfAbsent(b, kit.time.milliseconds());
+        }
+    }
+
+    private boolean zkReachable(int b) {
+        return !isolated.contains(b) && !zkCut.contains(b);
+    }
+
+    private Set<Integer> disconnected() {
+        Set<Integer> cut = new TreeSet<>(isolated);
+        cut.addAll(zkCut);
+        return cut;
     }
 
     /** The broker is reachable again; if its session expired meanwhile it registers anew (a new epoch). */
@@ -322,9 +346,9 @@ final class ClusterSimulation {
             }
             return;
         }
-        if (isolated.remove(b)) {
+        if (isolated.remove(b) | zkCut.remove(b)) {
             did("heal broker " + b);
-            isolatedSinceMs.remove(b);
+            disconnectedSinceMs.remove(b);
             if (!zk.isRegistered(b)) {
                 zk.register(kit.broker(b).live());
             }
@@ -342,7 +366,7 @@ final class ClusterSimulation {
         fenceByRegistration(b);
         invariants.onRestart(b);
         zk.expireSession(b);
-        if (!isolated.contains(b)) {
+        if (zkReachable(b)) {
             zk.register(kit.broker(b).live());
         }
     }
@@ -362,7 +386,7 @@ final class ClusterSimulation {
     private void advanceTime(long ms) {
         did("time +" + ms + " ms");
         kit.time.sleep(ms);
-        isolatedSinceMs.forEach((b, since) -> {
+        disconnectedSinceMs.forEach((b, since) -> {
             if (kit.time.milliseconds() - since >= SESSION_TIMEOUT_MS && zk.isRegistered(b)) {
                 did("session of broker " + b + " expires");
                 zk.expireSession(b);
@@ -430,7 +454,7 @@ final class ClusterSimulation {
         did("heal everything");
         healed = true;
         down.forEach(zk::expireSession);
-        new ArrayList<>(isolated).forEach(this::heal);
+        disconnected().forEach(this::heal);
         cutLinks.clear();
         controllers.stream().filter(SimController::isDeposed).forEach(SimController::resign);
         for (int round = 0; round < 200 && !converged(); round++) {
