@@ -79,7 +79,8 @@ final class LeaderAndIsrHandler {
      * STALE_CONTROLLER_EPOCH for a request from an older controller; STALE_BROKER_EPOCH for one
      * built for an earlier registration of this broker (Kafka's KIP-380): a restarted broker
      * would otherwise apply what its previous incarnation was told, such as leadership of an
-     * epoch long replaced. An unknown epoch on either side is not checked.
+     * epoch long replaced; until this process knows its own epoch, any request naming one can
+     * only be for an earlier incarnation. Requests without a broker epoch are not checked.
      */
     private Errors fence(String what, int requestControllerEpoch, long requestBrokerEpoch) {
         if (requestControllerEpoch < controllerEpoch) {
@@ -87,9 +88,11 @@ final class LeaderAndIsrHandler {
                 controllerEpoch);
             return Errors.STALE_CONTROLLER_EPOCH;
         }
+        if (!replicaManager.fencesBrokerEpochs() || requestBrokerEpoch == BrokerRequest.UNKNOWN_BROKER_EPOCH) {
+            return Errors.NONE;
+        }
         long current = replicaManager.brokerEpoch();
-        if (requestBrokerEpoch != BrokerRequest.UNKNOWN_BROKER_EPOCH && current != BrokerRequest.UNKNOWN_BROKER_EPOCH
-                && requestBrokerEpoch < current) {
+        if (current == BrokerRequest.UNKNOWN_BROKER_EPOCH || requestBrokerEpoch < current) {
             LOG.warn("Ignoring {} for broker epoch {}: this broker registered as epoch {}", what, requestBrokerEpoch,
                 current);
             return Errors.STALE_BROKER_EPOCH;

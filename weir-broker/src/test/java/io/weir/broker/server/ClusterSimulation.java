@@ -355,10 +355,19 @@ final class ClusterSimulation {
         }
     }
 
-    /** A clean restart: the shutdown closes the session, the new process registers anew once it can reach ZooKeeper. */
+    /**
+     * A clean restart, sometimes after a controlled shutdown: the shutdown closes the session, the
+     * new process registers anew once it can reach ZooKeeper.
+     */
     private void restart(int b) {
         if (inFetch || down.contains(b)) {
             return;
+        }
+        if (!isolated.contains(b) && zk.isRegistered(b) && random.nextBoolean()) {
+            // The broker asks the controller to move its leaderships first; it does not wait for
+            // the moves to reach the other brokers (the real one retries until it leads nothing).
+            did("controlled shutdown of broker " + b);
+            controller().onEvent(new ControllerEvent.ControlledShutdown(b, zk.registeredEpoch(b)));
         }
         did("restart broker " + b);
         kit.stop(b, false);

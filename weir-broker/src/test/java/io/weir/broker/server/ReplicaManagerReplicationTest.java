@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.common.IsolationLevel;
@@ -213,17 +214,17 @@ class ReplicaManagerReplicationTest {
     @Test
     void requestsForAnEarlierRegistrationOfTheBrokerAreRefused() {
         kit(1, 2).createPartition(TP, List.of(1, 2), 1);
-        kit.rm(1).setBrokerEpoch(() -> 7L);
-        kit.elect(TP, 1, List.of(1, 2));
-        BrokerRequest.PartitionInfo epoch1 = kit.partitionInfo(TP);
+        AtomicLong registered = new AtomicLong(BrokerRequest.UNKNOWN_BROKER_EPOCH);
+        kit.rm(1).setBrokerEpoch(registered::get);
         kit.elect(TP, 2, List.of(1, 2));
         kit.controllerEpoch = 2;
         kit.zk.controllerWrite(TP, new LeaderAndIsr(1, 3, List.of(1, 2), kit.controllerEpoch, 0));
         BrokerRequest.PartitionInfo epoch3 = kit.partitionInfo(TP);
 
-        ReplicaManager.LeaderAndIsrOutcome stale = kit.rm(1).becomeLeaderOrFollower(
-            new BrokerRequest.LeaderAndIsrRequest(1, kit.controllerEpoch, List.of(epoch3), List.of(), 6L),
-            kit::topicConfig);
+        assertThat(leaderAndIsr(epoch3, 6L).error()).as("not registered yet: 6 was an earlier incarnation's")
+            .isEqualTo(Errors.STALE_BROKER_EPOCH);
+        registered.set(7L);
+        ReplicaManager.LeaderAndIsrOutcome stale = leaderAndIsr(epoch3, 6L);
         assertThat(stale.error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
         assertThat(stale.partitionErrors()).containsEntry(TP, Errors.STALE_BROKER_EPOCH);
         assertThat(kit.partition(1, TP).isLeader()).isFalse();
@@ -232,12 +233,17 @@ class ReplicaManagerReplicationTest {
         assertThat(stop.error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
         assertThat(kit.rm(1).partition(TP)).isPresent();
 
-        ReplicaManager.LeaderAndIsrOutcome current = kit.rm(1).becomeLeaderOrFollower(
-            new BrokerRequest.LeaderAndIsrRequest(1, kit.controllerEpoch, List.of(epoch3), List.of(), 7L),
-            kit::topicConfig);
-        assertThat(current.partitionErrors()).containsEntry(TP, Errors.NONE);
+        registered.set(BrokerRequest.UNKNOWN_BROKER_EPOCH);
+        assertThat(leaderAndIsr(epoch3, 6L).error()).as("the session expired: 7 is still the epoch to beat")
+            .isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(leaderAndIsr(epoch3, 7L).partitionErrors()).containsEntry(TP, Errors.NONE);
         assertThat(kit.partition(1, TP).leaderEpoch()).isEqualTo(3);
-        assertThat(epoch1.leaderEpoch()).isEqualTo(1);
+    }
+
+    private ReplicaManager.LeaderAndIsrOutcome leaderAndIsr(BrokerRequest.PartitionInfo info, long brokerEpoch) {
+        return kit.rm(1).becomeLeaderOrFollower(
+            new BrokerRequest.LeaderAndIsrRequest(1, kit.controllerEpoch, List.of(info), List.of(), brokerEpoch),
+            kit::topicConfig);
     }
 
     @Test
