@@ -23,6 +23,7 @@ import io.weir.broker.network.Endpoint;
 import io.weir.broker.network.RequestChannel;
 import io.weir.broker.network.RequestHandlerPool;
 import io.weir.broker.network.SocketServer;
+import io.weir.cluster.controller.BrokerRequest;
 import io.weir.cluster.controller.ControllerDriver;
 import io.weir.cluster.controller.ControllerResponse;
 import io.weir.cluster.zk.BrokerRegistration;
@@ -161,6 +162,10 @@ public final class Broker implements AutoCloseable {
         endpoints.add(ControlPlane.endpoint(controlPlaneHost(), controlPlane.boundPort()));
         watches.add(zk.watchTopicConfigs(new ZkWatchers.Configs(ctx.metadataLoader())));
         zk.registerBroker(new BrokerRegistration(config.brokerId(), endpoints, config.rack()));
+        // Learn this registration's epoch now: until then controller requests naming one are refused.
+        if (ctx.replicaManager().brokerEpoch() == BrokerRequest.UNKNOWN_BROKER_EPOCH) {
+            LOG.warn("Cannot read the epoch of this broker's registration; controller requests wait for it");
+        }
         ctx.controller().setControllerChangeListener(ctx.metadataCache()::setControllerId);
         ctx.replicaManager().startup();
         ctx.controller().startup();

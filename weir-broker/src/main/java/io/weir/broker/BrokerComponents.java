@@ -20,6 +20,7 @@ import io.weir.broker.server.MetadataCache;
 import io.weir.broker.server.MetadataLoader;
 import io.weir.broker.server.ReadReplicaSelector;
 import io.weir.broker.server.ReplicaManager;
+import io.weir.cluster.controller.BrokerRequest;
 import io.weir.cluster.controller.ControllerDriver;
 import io.weir.cluster.zk.ProducerIdManager;
 import io.weir.cluster.zk.ZkStore;
@@ -85,6 +86,7 @@ final class BrokerComponents implements AutoCloseable {
         ReplicaManager replicaManager = new ReplicaManager(config.brokerId(), logManager, cleaner, producePurgatory,
             fetchPurgatory, topicStats, ClusterConfigs.replicaConfig(config), isrWriter(zk),
             readReplicaSelector, scheduler, time);
+        replicaManager.setBrokerEpoch(() -> registeredEpoch(zk, config.brokerId()));
         MetadataLoader loader = new MetadataLoader(zk, cache, replicaManager, logManager, config.topicDefaults());
         ControllerDriver controller = new ControllerDriver(zk, config.brokerId(),
             ClusterConfigs.controllerDriverConfig(config),
@@ -104,6 +106,19 @@ final class BrokerComponents implements AutoCloseable {
      * A leader's ISR change: a conditional write of the partition state, then a notification the
      * controller watches (Kafka's {@code /isr_change_notification}).
      */
+    /**
+     * The epoch of this broker's registration as it is now (read on the control plane's thread, once
+     * per LeaderAndIsr or StopReplica); unknown while it is not registered or ZooKeeper cannot answer,
+     * and then requests are not fenced by it.
+     */
+    private static long registeredEpoch(ZkStore zk, int brokerId) {
+        try {
+            return zk.brokerEpoch(brokerId);
+        } catch (RuntimeException e) {
+            return BrokerRequest.UNKNOWN_BROKER_EPOCH;
+        }
+    }
+
     private static IsrWriter isrWriter(ZkStore zk) {
         return (tp, state, expectedZkVersion) -> {
             OptionalInt version = zk.updatePartitionState(tp, state, expectedZkVersion);

@@ -447,9 +447,10 @@ public final class LogManager {
 
     /**
      * Test hook simulating the death of the process: releases the directory locks and file
-     * handles without flushing, checkpointing or writing the clean shutdown marker.
+     * handles without flushing, checkpointing or writing the clean shutdown marker. Public for
+     * the broker's cluster simulation, which crashes brokers in process.
      */
-    void abandon() {
+    public void abandon() {
         running = false;
         synchronized (tasks) {
             tasks.forEach(t -> t.cancel(false));

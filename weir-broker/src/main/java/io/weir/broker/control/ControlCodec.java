@@ -33,8 +33,10 @@ import io.weir.cluster.zk.EndpointInfo;
  * boolean      = int8 0 or 1
  *
  * LEADER_AND_ISR (1)    brokerId:int32 controllerEpoch:int32 partitions:[partition] liveLeaders:[broker]
+ *                       brokerEpoch:int64
  * UPDATE_METADATA (2)   brokerId:int32 controllerEpoch:int32 liveBrokers:[broker] partitions:[partition] full:boolean
  * STOP_REPLICA (3)      brokerId:int32 controllerEpoch:int32 partitions:[tp leaderEpoch:int32 deletePartition:boolean]
+ *                       brokerEpoch:int64
  * CONTROLLED_SHUTDOWN (4)          brokerId:int32 brokerEpoch:int64
  * CONTROL_RESPONSE (100)           error:errors partitionErrors:[tp errors]
  * CONTROLLED_SHUTDOWN_RESPONSE (101) error:errors partitionsRemaining:[tp]
@@ -134,6 +136,7 @@ public final class ControlCodec {
         writer.writeInt(request.controllerEpoch());
         writePartitionInfos(writer, request.partitions());
         writeLiveBrokers(writer, request.liveLeaders());
+        writer.writeLong(request.brokerEpoch());
     }
 
     private static LeaderAndIsrRequest readLeaderAndIsr(ControlReader reader) throws ControlProtocolException {
@@ -141,7 +144,7 @@ public final class ControlCodec {
         int controllerEpoch = reader.readInt();
         List<PartitionInfo> partitions = readPartitionInfos(reader);
         List<LiveBroker> liveLeaders = readLiveBrokers(reader);
-        return new LeaderAndIsrRequest(brokerId, controllerEpoch, partitions, liveLeaders);
+        return new LeaderAndIsrRequest(brokerId, controllerEpoch, partitions, liveLeaders, reader.readLong());
     }
 
     private static void writeUpdateMetadata(ControlWriter writer, UpdateMetadataRequest request) {
@@ -170,6 +173,7 @@ public final class ControlCodec {
             writer.writeInt(partition.leaderEpoch());
             writer.writeBoolean(partition.deletePartition());
         }
+        writer.writeLong(request.brokerEpoch());
     }
 
     private static StopReplicaRequest readStopReplica(ControlReader reader) throws ControlProtocolException {
@@ -181,7 +185,7 @@ public final class ControlCodec {
             partitions.add(new StopReplicaPartition(reader.readTopicPartition(), reader.readInt(),
                 reader.readBoolean()));
         }
-        return new StopReplicaRequest(brokerId, controllerEpoch, partitions);
+        return new StopReplicaRequest(brokerId, controllerEpoch, partitions, reader.readLong());
     }
 
     private static void writeControlledShutdown(ControlWriter writer, ControlledShutdownRequest request) {

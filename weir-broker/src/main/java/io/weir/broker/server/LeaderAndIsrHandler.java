@@ -51,12 +51,11 @@ final class LeaderAndIsrHandler {
     ReplicaManager.LeaderAndIsrOutcome becomeLeaderOrFollower(BrokerRequest.LeaderAndIsrRequest request,
                                                               Function<String, LogConfig> topicConfigs) {
         synchronized (lock) {
-            if (request.controllerEpoch() < controllerEpoch) {
-                LOG.warn("Ignoring LeaderAndIsr from controller epoch {}: the latest is {}", request.controllerEpoch(),
-                    controllerEpoch);
+            Errors fenced = fence("LeaderAndIsr", request.controllerEpoch(), request.brokerEpoch());
+            if (fenced != Errors.NONE) {
                 Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
-                request.partitions().forEach(p -> errors.put(p.partition(), Errors.STALE_CONTROLLER_EPOCH));
-                return new ReplicaManager.LeaderAndIsrOutcome(Errors.STALE_CONTROLLER_EPOCH, errors, List.of());
+                request.partitions().forEach(p -> errors.put(p.partition(), fenced));
+                return new ReplicaManager.LeaderAndIsrOutcome(fenced, errors, List.of());
             }
             controllerEpoch = request.controllerEpoch();
             Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
@@ -74,6 +73,31 @@ final class LeaderAndIsrHandler {
             fetchers().shutdownIdleFetcherThreads();
             return new ReplicaManager.LeaderAndIsrOutcome(Errors.NONE, errors, changed);
         }
+    }
+
+    /**
+     * STALE_CONTROLLER_EPOCH for a request from an older controller; STALE_BROKER_EPOCH for one
+     * built for an earlier registration of this broker (Kafka's KIP-380): a restarted broker
+     * would otherwise apply what its previous incarnation was told, such as leadership of an
+     * epoch long replaced; until this process knows its own epoch, any request naming one can
+     * only be for an earlier incarnation. Requests without a broker epoch are not checked.
+     */
+    private Errors fence(String what, int requestControllerEpoch, long requestBrokerEpoch) {
+        if (requestControllerEpoch < controllerEpoch) {
+            LOG.warn("Ignoring {} from controller epoch {}: the latest is {}", what, requestControllerEpoch,
+                controllerEpoch);
+            return Errors.STALE_CONTROLLER_EPOCH;
+        }
+        if (!replicaManager.fencesBrokerEpochs() || requestBrokerEpoch == BrokerRequest.UNKNOWN_BROKER_EPOCH) {
+            return Errors.NONE;
+        }
+        long current = replicaManager.brokerEpoch();
+        if (current == BrokerRequest.UNKNOWN_BROKER_EPOCH || requestBrokerEpoch < current) {
+            LOG.warn("Ignoring {} for broker epoch {}: this broker registered as epoch {}", what, requestBrokerEpoch,
+                current);
+            return Errors.STALE_BROKER_EPOCH;
+        }
+        return Errors.NONE;
     }
 
     /** Finds or creates the partition and sorts it by its new role; an error if it cannot be hosted. */
@@ -204,11 +228,10 @@ final class LeaderAndIsrHandler {
     ReplicaManager.StopReplicaOutcome stopReplicas(BrokerRequest.StopReplicaRequest request) {
         synchronized (lock) {
             Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
-            if (request.controllerEpoch() < controllerEpoch) {
-                LOG.warn("Ignoring StopReplica from controller epoch {}: the latest is {}", request.controllerEpoch(),
-                    controllerEpoch);
-                request.partitions().forEach(p -> errors.put(p.partition(), Errors.STALE_CONTROLLER_EPOCH));
-                return new ReplicaManager.StopReplicaOutcome(Errors.STALE_CONTROLLER_EPOCH, errors);
+            Errors fenced = fence("StopReplica", request.controllerEpoch(), request.brokerEpoch());
+            if (fenced != Errors.NONE) {
+                request.partitions().forEach(p -> errors.put(p.partition(), fenced));
+                return new ReplicaManager.StopReplicaOutcome(fenced, errors);
             }
             controllerEpoch = request.controllerEpoch();
             List<BrokerRequest.StopReplicaPartition> toStop = new ArrayList<>();

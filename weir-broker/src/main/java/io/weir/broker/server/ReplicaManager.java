@@ -10,8 +10,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
@@ -66,6 +68,9 @@ public final class ReplicaManager implements AutoCloseable {
     private final ReplicaFetcherManager fetcherManager;
     private final LeaderAndIsrHandler controllerRequests;
     private volatile IsrChangeListener isrChangeListener = IsrChangeListener.NONE;
+    /** Null: controller requests are not fenced by broker epoch (tests that play the controller). */
+    private volatile LongSupplier brokerEpoch;
+    private final AtomicLong highestBrokerEpoch = new AtomicLong(BrokerRequest.UNKNOWN_BROKER_EPOCH);
     private volatile ScheduledFuture<?> isrExpiration;
 
     public ReplicaManager(int localBrokerId, LogManager logManager, LogCleaner cleaner,
@@ -113,6 +118,32 @@ public final class ReplicaManager implements AutoCloseable {
     /** Told of every ISR change this broker wrote as leader (metrics). */
     public void setIsrChangeListener(IsrChangeListener listener) {
         this.isrChangeListener = listener;
+    }
+
+    /**
+     * Where the epoch of this broker's current registration comes from (the czxid of
+     * {@code /brokers/ids/<id>}, {@link BrokerRequest#UNKNOWN_BROKER_EPOCH} when it cannot be
+     * read); from then on controller requests built for another registration are refused (Kafka's
+     * KIP-380), including every request that names an epoch while this process has not yet
+     * learnt its own: it can only be for an earlier incarnation.
+     */
+    public void setBrokerEpoch(LongSupplier brokerEpoch) {
+        this.brokerEpoch = brokerEpoch;
+    }
+
+    /** Whether controller requests are fenced by broker epoch ({@link #setBrokerEpoch} was called). */
+    boolean fencesBrokerEpochs() {
+        return brokerEpoch != null;
+    }
+
+    /**
+     * The highest registration epoch this process has seen: after its session expired (its node is
+     * gone, or ZooKeeper cannot be read) it still refuses requests built for an earlier registration.
+     */
+    public long brokerEpoch() {
+        LongSupplier source = brokerEpoch;
+        long now = source == null ? BrokerRequest.UNKNOWN_BROKER_EPOCH : source.getAsLong();
+        return highestBrokerEpoch.accumulateAndGet(now, Math::max);
     }
 
     // ---- controller requests ----

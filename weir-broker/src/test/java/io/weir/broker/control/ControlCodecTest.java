@@ -186,7 +186,7 @@ class ControlCodecTest {
             .hasMessageContaining("unknown error code 30000");
 
         byte[] stop = body(1, ControlSamples.stopReplica(1));
-        stop[stop.length - 1] = 2;
+        stop[stop.length - 1 - Long.BYTES] = 2; // the last deletePartition, before the broker epoch
         assertThatThrownBy(() -> decode(stop, stop.length)).isInstanceOf(ControlProtocolException.class)
             .hasMessageContaining("invalid boolean 2");
 

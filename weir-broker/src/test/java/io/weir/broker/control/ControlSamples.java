@@ -45,7 +45,7 @@ final class ControlSamples {
     static LeaderAndIsrRequest leaderAndIsr(int brokerId) {
         return new LeaderAndIsrRequest(brokerId, 4,
             List.of(partition(ORDERS_0, 1, true), partition(ORDERS_1, 2, false)),
-            List.of(broker(1, 19001), broker(2, 19002)));
+            List.of(broker(1, 19001), broker(2, 19002)), 0x7fff_0000_0002L);
     }
 
     static UpdateMetadataRequest updateMetadata(int brokerId) {
@@ -59,7 +59,7 @@ final class ControlSamples {
 
     static StopReplicaRequest stopReplica(int brokerId) {
         return new StopReplicaRequest(brokerId, 4, List.of(new StopReplicaPartition(ORDERS_0, 5, true),
-            new StopReplicaPartition(UNICODE_7, -1, false)));
+            new StopReplicaPartition(UNICODE_7, -1, false)), 42L);
     }
 
     static ControlResponse response() {

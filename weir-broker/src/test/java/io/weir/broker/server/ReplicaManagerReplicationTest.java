@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.common.IsolationLevel;
@@ -210,6 +211,48 @@ class ReplicaManagerReplicationTest {
             List.of(new BrokerRequest.StopReplicaPartition(TP, 0, true))));
         assertThat(stop.error()).isEqualTo(Errors.STALE_CONTROLLER_EPOCH);
         assertThat(kit.rm(2).partition(TP)).isPresent();
+    }
+
+    /**
+     * Found by the cluster simulation: a restarted broker applied a LeaderAndIsr queued for its
+     * previous incarnation (same controller epoch or a deposed controller's), led an epoch long
+     * replaced, moved its HW over records that were never committed and cut the newer epochs from
+     * its leader-epoch cache. As in Kafka (KIP-380) such requests carry the broker epoch they were
+     * built for and are refused.
+     */
+    @Test
+    void requestsForAnEarlierRegistrationOfTheBrokerAreRefused() {
+        kit(1, 2).createPartition(TP, List.of(1, 2), 1);
+        AtomicLong registered = new AtomicLong(BrokerRequest.UNKNOWN_BROKER_EPOCH);
+        kit.rm(1).setBrokerEpoch(registered::get);
+        kit.elect(TP, 2, List.of(1, 2));
+        kit.controllerEpoch = 2;
+        kit.zk.controllerWrite(TP, new LeaderAndIsr(1, 3, List.of(1, 2), kit.controllerEpoch, 0));
+        BrokerRequest.PartitionInfo epoch3 = kit.partitionInfo(TP);
+
+        assertThat(leaderAndIsr(epoch3, 6L).error()).as("not registered yet: 6 was an earlier incarnation's")
+            .isEqualTo(Errors.STALE_BROKER_EPOCH);
+        registered.set(7L);
+        ReplicaManager.LeaderAndIsrOutcome stale = leaderAndIsr(epoch3, 6L);
+        assertThat(stale.error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(stale.partitionErrors()).containsEntry(TP, Errors.STALE_BROKER_EPOCH);
+        assertThat(kit.partition(1, TP).isLeader()).isFalse();
+        ReplicaManager.StopReplicaOutcome stop = kit.rm(1).stopReplicas(new BrokerRequest.StopReplicaRequest(1,
+            kit.controllerEpoch, List.of(new BrokerRequest.StopReplicaPartition(TP, -1, true)), 6L));
+        assertThat(stop.error()).isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(kit.rm(1).partition(TP)).isPresent();
+
+        registered.set(BrokerRequest.UNKNOWN_BROKER_EPOCH);
+        assertThat(leaderAndIsr(epoch3, 6L).error()).as("the session expired: 7 is still the epoch to beat")
+            .isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(leaderAndIsr(epoch3, 7L).partitionErrors()).containsEntry(TP, Errors.NONE);
+        assertThat(kit.partition(1, TP).leaderEpoch()).isEqualTo(3);
+    }
+
+    private ReplicaManager.LeaderAndIsrOutcome leaderAndIsr(BrokerRequest.PartitionInfo info, long brokerEpoch) {
+        return kit.rm(1).becomeLeaderOrFollower(
+            new BrokerRequest.LeaderAndIsrRequest(1, kit.controllerEpoch, List.of(info), List.of(), brokerEpoch),
+            kit::topicConfig);
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicIdPartition;
@@ -73,10 +75,18 @@ final class ReplicationTestKit implements AutoCloseable {
     private final Map<String, LogConfig> topicConfigs = new HashMap<>();
     private final ReplicaSelector selector;
     private final Map<Integer, String> racks;
+    private final IntFunction<IsrWriter> isrWriters;
+    private final LeaderLinks links;
+    private final Function<Path, LogManagerConfig> logManagerConfigs;
     int controllerEpoch = 1;
 
-    ReplicationTestKit(Path dir, ReplicaConfig config, int... brokerIds) {
-        this(dir, config, null, Map.of(), brokerIds);
+    /**
+     * How a follower's fetcher reaches a leader: {@code leader} is the in-memory leader; a
+     * simulation wraps it in a network that loses and delays.
+     */
+    @FunctionalInterface
+    interface LeaderLinks {
+        LeaderEndpoint connect(int followerId, int leaderId, LeaderEndpoint leader);
     }
 
     /**
@@ -85,13 +95,38 @@ final class ReplicationTestKit implements AutoCloseable {
      */
     ReplicationTestKit(Path dir, ReplicaConfig config, ReplicaSelector selector, Map<Integer, String> racks,
                        int... brokerIds) {
+        this(dir, config, selector, racks, null, (follower, leader, endpoint) -> endpoint,
+            logDir -> LogManagerConfig.defaults(List.of(logDir)), brokerIds);
+    }
+
+    /**
+     * Brokers whose ISR writes go to {@code isrWriters.apply(brokerId)}, whose fetches go through
+     * {@code links} and whose log managers are configured by {@code logManagerConfigs} (from the
+     * broker's log dir).
+     */
+    ReplicationTestKit(Path dir, ReplicaConfig config, IntFunction<IsrWriter> isrWriters, LeaderLinks links,
+                       Function<Path, LogManagerConfig> logManagerConfigs, int... brokerIds) {
+        this(dir, config, null, Map.of(), isrWriters, links, logManagerConfigs, brokerIds);
+    }
+
+    private ReplicationTestKit(Path dir, ReplicaConfig config, ReplicaSelector selector, Map<Integer, String> racks,
+                               IntFunction<IsrWriter> isrWriters, LeaderLinks links,
+                               Function<Path, LogManagerConfig> logManagerConfigs, int... brokerIds) {
         this.dir = dir;
         this.config = config;
         this.selector = selector;
         this.racks = Map.copyOf(racks);
+        this.isrWriters = isrWriters;
+        this.links = links;
+        this.logManagerConfigs = logManagerConfigs;
         for (int id : brokerIds) {
             brokers.put(id, new TestBroker(id));
         }
+    }
+
+    ReplicationTestKit(Path dir, ReplicaConfig config, int... brokerIds) {
+        this(dir, config, null, (follower, leader, endpoint) -> endpoint,
+            logDir -> LogManagerConfig.defaults(List.of(logDir)), brokerIds);
     }
 
     ReplicationTestKit(Path dir, int... brokerIds) {
@@ -124,17 +159,17 @@ final class ReplicationTestKit implements AutoCloseable {
 
         TestBroker(int id) {
             this.id = id;
-            logManager = new LogManager(LogManagerConfig.defaults(List.of(dir.resolve("broker-" + id))), scheduler,
-                time);
+            logManager = new LogManager(logManagerConfigs.apply(dir.resolve("broker-" + id)), scheduler, time);
             logManager.startup(topic -> topicConfig(topic));
             LogCleaner cleaner = new LogCleaner(CleanerConfig.defaults(), List::of, time);
             replicaManager = new ReplicaManager(id, logManager, cleaner,
                 new DelayedOperationPurgatory<DelayedProduce>("Produce", timer),
                 new DelayedOperationPurgatory<DelayedFetch>("Fetch", timer),
-                new BrokerTopicStats(new SimpleMeterRegistry()), config, zk,
+                new BrokerTopicStats(new SimpleMeterRegistry()), config,
+                isrWriters == null ? zk : isrWriters.apply(id),
                 selector == null ? ReadReplicaSelector.NONE : new ReadReplicaSelector(selector, this::node),
                 scheduler, time,
-                (leader, clientId) -> new InMemoryLeaderEndpoint(leader.id()), false);
+                (leader, clientId) -> links.connect(id, leader.id(), new InMemoryLeaderEndpoint(leader.id())), false);
             replicaManager.startup();
         }
 
@@ -155,6 +190,30 @@ final class ReplicationTestKit implements AutoCloseable {
             replicaManager.close();
             logManager.shutdown();
         }
+
+        /** The process dies: nothing flushed or checkpointed, no clean shutdown marker. */
+        void crash() {
+            replicaManager.close();
+            logManager.abandon();
+        }
+    }
+
+    /**
+     * Stops a broker's process: a clean shutdown, or a crash (nothing flushed or checkpointed, so
+     * the next start recovers the logs and takes the HW from the last periodic checkpoint).
+     */
+    void stop(int id, boolean crash) {
+        TestBroker b = brokers.get(id);
+        if (crash) {
+            b.crash();
+        } else {
+            b.close();
+        }
+    }
+
+    /** Starts a stopped broker again on its log dir; it hosts nothing until a LeaderAndIsr names it. */
+    void start(int id) {
+        brokers.put(id, new TestBroker(id));
     }
 
     LogConfig topicConfig(String topic) {
@@ -163,13 +222,17 @@ final class ReplicationTestKit implements AutoCloseable {
         }
     }
 
+    void setMinInsyncReplicas(String topic, int minIsr) {
+        synchronized (topicConfigs) {
+            topicConfigs.put(topic, LogConfig.fromProps(Map.of(), Map.of("min.insync.replicas", minIsr)));
+        }
+    }
+
     // ---- the test controller ----
 
     /** Creates the partition state (leader = first replica, epoch 0, ISR = replicas) and sends it. */
     Uuid createPartition(TopicPartition tp, List<Integer> replicas, int minIsr) {
-        synchronized (topicConfigs) {
-            topicConfigs.put(tp.topic(), LogConfig.fromProps(Map.of(), Map.of("min.insync.replicas", minIsr)));
-        }
+        setMinInsyncReplicas(tp.topic(), minIsr);
         Uuid topicId = Uuid.randomUuid();
         zk.create(tp, topicId, replicas, new LeaderAndIsr(replicas.get(0), 0, replicas, controllerEpoch, 0));
         sendLeaderAndIsr(tp);

@@ -42,6 +42,9 @@ final class BrokerChangeHandler {
                 .filter(b -> !bounced.contains(b.id()) && !dead.contains(b.id())).toList();
             changes.setLiveBrokers(withoutBounced);
             onBrokerFailure(changes, union(dead, bounced));
+            // A plain StopReplica built for the old incarnation would reach the new one after its
+            // LeaderAndIsr and stop the fetching that LeaderAndIsr starts.
+            changes.requests().dropRequestsTo(bounced);
             dead.clear();
         }
         changes.setLiveBrokers(event.liveBrokers());

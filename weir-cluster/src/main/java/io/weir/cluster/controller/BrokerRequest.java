@@ -16,6 +16,9 @@ public sealed interface BrokerRequest {
 
     int controllerEpoch();
 
+    /** A broker epoch that is not known (the request is not fenced by it). */
+    long UNKNOWN_BROKER_EPOCH = -1L;
+
     /** Kafka's leader id in UpdateMetadata for a partition whose topic is being deleted. */
     int LEADER_DURING_DELETE = -2;
 
@@ -38,12 +41,23 @@ public sealed interface BrokerRequest {
         }
     }
 
-    /** The partitions this broker leads or follows, with the leaders' endpoints. */
+    /**
+     * The partitions this broker leads or follows, with the leaders' endpoints. {@code brokerEpoch}
+     * is the epoch of the broker registration it was built for (Kafka's KIP-380): a broker that
+     * registered again since (a restart, a new session) refuses it with STALE_BROKER_EPOCH, since a
+     * sender may still deliver what was meant for its previous incarnation.
+     */
     record LeaderAndIsrRequest(int brokerId, int controllerEpoch, List<PartitionInfo> partitions,
-                               List<LiveBroker> liveLeaders) implements BrokerRequest {
+                               List<LiveBroker> liveLeaders, long brokerEpoch) implements BrokerRequest {
         public LeaderAndIsrRequest {
             partitions = List.copyOf(partitions);
             liveLeaders = List.copyOf(liveLeaders);
+        }
+
+        /** Without a broker epoch ({@link #UNKNOWN_BROKER_EPOCH}: not fenced). */
+        public LeaderAndIsrRequest(int brokerId, int controllerEpoch, List<PartitionInfo> partitions,
+                                   List<LiveBroker> liveLeaders) {
+            this(brokerId, controllerEpoch, partitions, liveLeaders, UNKNOWN_BROKER_EPOCH);
         }
     }
 
@@ -63,10 +77,16 @@ public sealed interface BrokerRequest {
     record StopReplicaPartition(TopicPartition partition, int leaderEpoch, boolean deletePartition) {
     }
 
-    record StopReplicaRequest(int brokerId, int controllerEpoch, List<StopReplicaPartition> partitions)
-        implements BrokerRequest {
+    /** {@code brokerEpoch} as in {@link LeaderAndIsrRequest}. */
+    record StopReplicaRequest(int brokerId, int controllerEpoch, List<StopReplicaPartition> partitions,
+                              long brokerEpoch) implements BrokerRequest {
         public StopReplicaRequest {
             partitions = List.copyOf(partitions);
+        }
+
+        /** Without a broker epoch ({@link #UNKNOWN_BROKER_EPOCH}: not fenced). */
+        public StopReplicaRequest(int brokerId, int controllerEpoch, List<StopReplicaPartition> partitions) {
+            this(brokerId, controllerEpoch, partitions, UNKNOWN_BROKER_EPOCH);
         }
     }
 }

@@ -59,6 +59,18 @@ final class RequestBatch {
         stopReplica.computeIfAbsent(broker, b -> new HashMap<>()).merge(tp, delete, Boolean::logicalOr);
     }
 
+    /**
+     * Forgets the LeaderAndIsr and StopReplica collected so far for these brokers: they were for
+     * an incarnation that is gone (Kafka sends the failure half of a bounce while the broker is
+     * not live, so its new incarnation never gets them).
+     */
+    void dropRequestsTo(Collection<Integer> brokers) {
+        brokers.forEach(b -> {
+            leaderAndIsr.remove(b);
+            stopReplica.remove(b);
+        });
+    }
+
     List<BrokerRequest> build(PendingChanges view) {
         List<BrokerRequest> requests = new ArrayList<>();
         buildLeaderAndIsr(view, requests);
@@ -83,7 +95,8 @@ final class RequestBatch {
             List<LiveBroker> liveLeaders = leaders.stream().filter(view::isLive)
                 .map(id -> view.liveBrokers().get(id)).toList();
             if (!infos.isEmpty()) {
-                out.add(new LeaderAndIsrRequest(broker, view.controllerEpoch(), infos, liveLeaders));
+                out.add(new LeaderAndIsrRequest(broker, view.controllerEpoch(), infos, liveLeaders,
+                    view.liveBrokers().get(broker).epoch()));
             }
         });
     }
@@ -133,7 +146,7 @@ final class RequestBatch {
                     : view.leadership(tp).map(LeaderAndIsr::leaderEpoch).orElse(LeaderAndIsr.NO_LEADER);
                 stops.add(new StopReplicaPartition(tp, epoch, partitions.get(tp)));
             }
-            out.add(new StopReplicaRequest(broker, view.controllerEpoch(), stops));
+            out.add(new StopReplicaRequest(broker, view.controllerEpoch(), stops, view.liveBrokers().get(broker).epoch()));
         });
     }
 }

@@ -1,8 +1,10 @@
 package io.weir.cluster.controller;
 
 import static io.weir.cluster.controller.ControllerTestContext.assignment;
+import static io.weir.cluster.controller.ControllerTestContext.leaderAndIsrByBroker;
 import static io.weir.cluster.controller.ControllerTestContext.leaderAndIsrInfo;
 import static io.weir.cluster.controller.ControllerTestContext.leaderAndIsrPartitions;
+import static io.weir.cluster.controller.ControllerTestContext.stopReplicas;
 import static io.weir.cluster.controller.ControllerTestContext.tp;
 import static io.weir.cluster.controller.ControllerTestContext.updateMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +16,7 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import io.weir.cluster.controller.BrokerRequest.LeaderAndIsrRequest;
 import io.weir.cluster.controller.BrokerRequest.PartitionInfo;
 import io.weir.cluster.controller.BrokerRequest.UpdateMetadataRequest;
 import io.weir.cluster.zk.LeaderAndIsr;
@@ -143,6 +146,25 @@ class ControllerEventsTest {
         assertThat(ctx.leadership("t", 0).leaderEpoch()).isEqualTo(6);
         assertThat(ctx.state.liveBrokers().get(1).epoch()).isEqualTo(999);
         assertThat(leaderAndIsrPartitions(ctx.lastResult)).containsKeys(1, 2);
+    }
+
+    /**
+     * Found by the cluster simulation: the failure half of a bounce used to queue a plain
+     * StopReplica for the new incarnation, sent after its LeaderAndIsr, so the restarted broker
+     * stopped fetching the partitions it had just been told to follow and never rejoined the ISR.
+     * As in Kafka, what the failure half addresses to the old incarnation is not sent.
+     */
+    @Test
+    void aRestartedBrokerIsToldToFollowAndNotToStop() {
+        ControllerTestContext ctx = ControllerTestContext.builder().brokers(1, 2)
+            .topic("t", assignment(0, List.of(1, 2))).state("t", 0, 1, 5, List.of(1, 2)).build();
+
+        ControllerResult r = ctx.startBroker(2, 999);
+
+        assertThat(stopReplicas(r)).isEmpty();
+        assertThat(leaderAndIsrInfo(r, 2, T0).leader()).isEqualTo(1);
+        assertThat(leaderAndIsrByBroker(r).get(2)).extracting(LeaderAndIsrRequest::brokerEpoch).containsOnly(999L);
+        assertThat(ctx.leadership("t", 0).isr()).containsExactly(1);
     }
 
     @Test
