@@ -231,8 +231,8 @@ def end_to_end(brokers, topic, records, size, acks):
 
 
 SIZES = {  # records of 100 B, records of 1 KiB, fixed-rate seconds, their warm-up, end-to-end, cluster
-    "tiny": (200_000, 50_000, 3, 2, 500, 100_000),
-    "quick": (1_000_000, 200_000, 10, 3, 2_000, 500_000),
+    "tiny": (200_000, 50_000, 2, 1, 300, 100_000),
+    "quick": (1_000_000, 200_000, 8, 2, 2_000, 500_000),
     "full": (3_000_000, 1_000_000, 20, 5, 5_000, 2_000_000),
 }
 
@@ -445,7 +445,8 @@ def main():
                    "cluster": cluster_rounds, "cluster_rss": cluster_rss}, f, indent=1)
     if not opts.no_docs:
         with open(os.path.join(ROOT, "docs", "benchmarks.md"), "a") as f:
-            f.write(f"\n### Side by side (`bench/compare.sh{' --quick' if opts.quick else ''}`), {header}\n\n{body}\n")
+            f.write(f"\n### {'Quick' if opts.quick else 'Full'} run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+                    f"commit {commit} (`bench/compare.sh`)\n\n{header}\n\n{body}\n")
 
 
 if __name__ == "__main__":
