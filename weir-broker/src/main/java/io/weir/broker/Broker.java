@@ -57,6 +57,7 @@ public final class Broker implements AutoCloseable {
     private RequestChannel requestChannel;
     private SocketServer socketServer;
     private RequestHandlerPool handlerPool;
+    private StartupGate startupGate;
     private ControlPlaneServer controlPlane;
     private String clusterId;
     private boolean started;
@@ -88,6 +89,7 @@ public final class Broker implements AutoCloseable {
             startNetwork(components.context());
             startMetrics(components.context());
             registerAndJoin(components.context());
+            startupGate.open();
             LOG.info("Weir broker {} started on {} (cluster {})", config.brokerId(), bootstrapServers(), clusterId);
             metrics.markReady();
         } catch (RuntimeException e) {
@@ -118,8 +120,8 @@ public final class Broker implements AutoCloseable {
     private void startNetwork(BrokerContext ctx) {
         KafkaApis apis = ApiRegistry.create(ctx);
         requestChannel = new RequestChannel(config.getInt(BrokerConfig.QUEUED_MAX_REQUESTS));
-        handlerPool = new RequestHandlerPool(config.numIoThreads(), requestChannel,
-            metrics.requestMetrics().meter(apis), time);
+        startupGate = new StartupGate(metrics.requestMetrics().meter(apis));
+        handlerPool = new RequestHandlerPool(config.numIoThreads(), requestChannel, startupGate, time);
         socketServer = new SocketServer(config.socketServerConfig(), requestChannel, apis, time,
             metrics.requestMetrics());
         socketServer.startup();
@@ -232,6 +234,9 @@ public final class Broker implements AutoCloseable {
         }
         shutDown = true;
         LOG.info("Weir broker {} shutting down", config.brokerId());
+        if (startupGate != null) {
+            startupGate.open(); // handler threads held by it must get to their next poll to stop
+        }
         if (controlled && components != null && controlPlane != null) {
             controlledShutdown();
         }
