@@ -17,11 +17,13 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.weir.common.Time;
+
 /**
  * An idempotent acks=all producer on a thread of its own that sends one small record at a time
  * (send, wait for the acknowledgement, then the next no sooner than {@code intervalNs} after the
  * previous send) and records, for every record, when it was sent and when it was acknowledged, on
- * the {@link System#nanoTime()} clock. Record {@code i}'s value is {@code i} as 8 bytes.
+ * the given {@link Time}'s nanosecond clock. Record {@code i}'s value is {@code i} as 8 bytes.
  *
  * <p>Thread-safe: the producer thread appends, any thread reads through the synchronized methods.
  */
@@ -38,12 +40,14 @@ final class AckRecorder implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final long intervalNs;
+    private final Time time;
     private final List<Ack> acks = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    AckRecorder(String bootstrap, String topic, long intervalNs) {
+    AckRecorder(String bootstrap, String topic, long intervalNs, Time time) {
+        this.time = time;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -61,25 +65,25 @@ final class AckRecorder implements AutoCloseable {
 
     private void run() {
         long seq = 0;
-        long nextSendNs = System.nanoTime();
+        long nextSendNs = time.nanoseconds();
         while (running) {
-            long waitNs = nextSendNs - System.nanoTime();
+            long waitNs = nextSendNs - time.nanoseconds();
             if (waitNs > 0) {
                 LockSupport.parkNanos(waitNs);
                 continue;
             }
-            long sentNs = System.nanoTime();
+            long sentNs = time.nanoseconds();
             nextSendNs = sentNs + intervalNs;
             byte[] value = ByteBuffer.allocate(8).putLong(seq).array();
             try {
                 RecordMetadata md = producer.send(new ProducerRecord<>(topic, 0, null, value)).get();
-                long ackedNs = System.nanoTime();
+                long ackedNs = time.nanoseconds();
                 synchronized (this) {
                     acks.add(new Ack(seq, sentNs, ackedNs, md.offset()));
                 }
             } catch (ExecutionException e) {
                 synchronized (this) {
-                    failures.add(new Failure(seq, sentNs, System.nanoTime(), String.valueOf(e.getCause())));
+                    failures.add(new Failure(seq, sentNs, time.nanoseconds(), String.valueOf(e.getCause())));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -26,6 +26,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.weir.common.Time;
 
 /**
  * Failover figures of a three-broker Weir cluster of real processes, with the Java client:
@@ -50,7 +51,9 @@ public final class FailoverBenchmark {
     private static final String TOPIC = "failover";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final long START_NS = System.nanoTime();
+    /** One clock for the kills and the acknowledgements they are measured against. */
+    private static final Time TIME = Time.SYSTEM;
+    private static final long START_NS = TIME.nanoseconds();
 
     private final List<BenchBroker> brokers;
     private final Admin admin;
@@ -94,7 +97,7 @@ public final class FailoverBenchmark {
                 .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
             FailoverBenchmark bench = new FailoverBenchmark(brokers, admin, null);
             bench.awaitFullIsr();
-            try (AckRecorder producer = new AckRecorder(bootstrap, TOPIC, TimeUnit.MILLISECONDS.toNanos(1))) {
+            try (AckRecorder producer = new AckRecorder(bootstrap, TOPIC, TimeUnit.MILLISECONDS.toNanos(1), TIME)) {
                 bench = new FailoverBenchmark(brokers, admin, producer);
                 bench.awaitProgress("first records");
                 bench.run(killRounds, shutdownRounds);
@@ -144,7 +147,7 @@ public final class FailoverBenchmark {
         int controller = controllerId();
         BenchBroker victim = brokers.get(leader);
         AtomicLong leaderSeenNs = watchForLeaderOtherThan(leader);
-        long killNs = System.nanoTime();
+        long killNs = TIME.nanoseconds();
         victim.kill();
         AckRecorder.Ack first = awaitAckSentAfter(killNs);
         long failoverMs = ms(first.ackedNs() - killNs);
@@ -166,7 +169,7 @@ public final class FailoverBenchmark {
         double retries = producer.producerMetric("record-retry-total");
         double errors = producer.producerMetric("record-error-total");
         int failuresBefore = producer.failures().size();
-        long termNs = System.nanoTime();
+        long termNs = TIME.nanoseconds();
         long exitNs = victim.stop(WAIT.toMillis());
         awaitProgress("after shutdown round " + round);
         LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
@@ -194,17 +197,17 @@ public final class FailoverBenchmark {
             return;
         }
         BenchBroker victim = brokers.get(controller);
-        long killNs = System.nanoTime();
+        long killNs = TIME.nanoseconds();
         victim.kill();
         long[] newControllerNs = {0};
         await("a new controller", () -> {
             int now = controllerId();
-            newControllerNs[0] = System.nanoTime();
+            newControllerNs[0] = TIME.nanoseconds();
             return now >= 0 && now != controller;
         });
         awaitProgress("after the controller kill");
         AckRecorder.Ack first = awaitAckSentAfter(killNs);
-        long endNs = Math.max(newControllerNs[0], System.nanoTime());
+        long endNs = Math.max(newControllerNs[0], TIME.nanoseconds());
         System.out.printf("RESULT SIGKILL of the controller (broker %d; broker %d leads): new controller seen after "
                 + "%d ms; first ack of a record sent after the kill %d ms; longest ack gap until then %d ms%n",
             controller, leader, ms(newControllerNs[0] - killNs), ms(first.ackedNs() - killNs),
@@ -226,12 +229,12 @@ public final class FailoverBenchmark {
         int follower = brokers.stream().map(BenchBroker::id).filter(id -> id != leader && id != controller)
             .findFirst().orElseThrow();
         BenchBroker victim = brokers.get(follower);
-        long killNs = System.nanoTime();
+        long killNs = TIME.nanoseconds();
         victim.kill();
         long[] shrunkNs = {0};
         await("an ISR without broker " + follower, () -> {
             boolean shrunk = partition().isr().stream().noneMatch(n -> n.id() == follower);
-            shrunkNs[0] = System.nanoTime();
+            shrunkNs[0] = TIME.nanoseconds();
             return shrunk;
         });
         AckRecorder.Ack first = awaitAckSentAfter(killNs);
@@ -239,7 +242,7 @@ public final class FailoverBenchmark {
         System.out.printf("RESULT SIGKILL of a follower (broker %d; broker %d leads, broker %d is controller): ISR "
                 + "without it seen after %d ms; first ack of a record sent after the kill %d ms; longest ack gap %d ms%n",
             follower, leader, controller, ms(shrunkNs[0] - killNs), ms(first.ackedNs() - killNs),
-            ms(producer.longestAckGapNs(killNs, System.nanoTime())));
+            ms(producer.longestAckGapNs(killNs, TIME.nanoseconds())));
         victim.restart();
         awaitFullIsr();
     }
@@ -258,8 +261,8 @@ public final class FailoverBenchmark {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             consumer.assign(List.of(TP));
             consumer.seekToBeginning(List.of(TP));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (consumer.position(TP) < end && System.nanoTime() < deadline) {
+            long deadline = TIME.nanoseconds() + WAIT.toNanos();
+            while (consumer.position(TP) < end && TIME.nanoseconds() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     long seq = ByteBuffer.wrap(r.value()).getLong();
                     seqAtOffset.put(r.offset(), seq);
@@ -286,16 +289,16 @@ public final class FailoverBenchmark {
         return first[0];
     }
 
-    /** Polls the metadata on a thread of its own; the result holds the nanoTime it first named another leader. */
+    /** Polls the metadata on a thread of its own; the result holds the time (TIME.nanoseconds) it first named another leader. */
     private AtomicLong watchForLeaderOtherThan(int old) {
         AtomicLong seenNs = new AtomicLong();
         Thread t = new Thread(() -> {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (seenNs.get() == 0 && System.nanoTime() < deadline) {
+            long deadline = TIME.nanoseconds() + WAIT.toNanos();
+            while (seenNs.get() == 0 && TIME.nanoseconds() < deadline) {
                 try {
                     Node leader = partition().leader();
                     if (leader != null && leader.id() >= 0 && leader.id() != old) {
-                        seenNs.set(System.nanoTime());
+                        seenNs.set(TIME.nanoseconds());
                     }
                 } catch (Exception e) {
                     // The cluster is changing; poll again.
@@ -346,9 +349,9 @@ public final class FailoverBenchmark {
     }
 
     private static void await(String what, Callable<Boolean> condition, long pollMs) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = TIME.nanoseconds() + WAIT.toNanos();
         Exception last = null;
-        while (System.nanoTime() < deadline) {
+        while (TIME.nanoseconds() < deadline) {
             try {
                 if (condition.call()) {
                     return;
@@ -377,7 +380,7 @@ public final class FailoverBenchmark {
     }
 
     private static void log(String format, Object... args) {
-        System.out.printf("[%6.1f s] %s%n", (System.nanoTime() - START_NS) / 1e9, String.format(format, args));
+        System.out.printf("[%6.1f s] %s%n", (TIME.nanoseconds() - START_NS) / 1e9, String.format(format, args));
     }
 
     private static String required(Map<String, String> opts, String name) {
