@@ -86,8 +86,9 @@ final class ClusterSimulation {
     ClusterSimulation(long seed, Path dir) {
         this.seed = seed;
         this.random = new Random(seed);
-        this.kit = new ReplicationTestKit(dir, ReplicaConfig.defaults(), zk::isrWriter, this::link,
-            ClusterSimulation::fewerCheckpoints, BROKERS.stream().mapToInt(Integer::intValue).toArray());
+        this.kit = ReplicationTestKit.builder(dir).brokers(BROKERS.stream().mapToInt(Integer::intValue).toArray())
+            .isrWriters(zk::isrWriter).leaderLinks(this::link).logManagerConfigs(ClusterSimulation::fewerCheckpoints)
+            .build();
         Map<Integer, PartitionAssignment> assignment = new TreeMap<>();
         for (int p = 0; p < 3; p++) {
             assignment.put(p, PartitionAssignment.of(List.of(BROKERS.get(p), BROKERS.get(p + 1),

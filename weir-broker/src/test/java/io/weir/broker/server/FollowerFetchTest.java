@@ -21,7 +21,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.replica.ClientMetadata;
 import org.apache.kafka.common.replica.RackAwareReplicaSelector;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,19 +39,13 @@ class FollowerFetchTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private ReplicationTestKit kit;
-
-    @AfterEach
-    void close() {
-        if (kit != null) {
-            kit.close();
-        }
-    }
 
     /** Brokers 1, 2, 3 on racks a, b, c; leader 1; the leaders pick replicas rack-aware. */
     private void start() {
-        kit = new ReplicationTestKit(dir, ReplicaConfig.defaults(), new RackAwareReplicaSelector(),
-            Map.of(1, "a", 2, "b", 3, "c"), 1, 2, 3);
+        kit = ReplicationTestKit.builder(dir).brokers(1, 2, 3)
+            .readReplicaSelector(new RackAwareReplicaSelector(), Map.of(1, "a", 2, "b", 3, "c")).build();
         kit.createPartition(TP, List.of(1, 2, 3), 1);
         kit.replicate();
     }

@@ -17,7 +17,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,17 +41,11 @@ class ReplicaManagerReplicationTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private ReplicationTestKit kit;
 
-    @AfterEach
-    void close() {
-        if (kit != null) {
-            kit.close();
-        }
-    }
-
     private ReplicationTestKit kit(int... brokers) {
-        kit = new ReplicationTestKit(dir, brokers);
+        kit = ReplicationTestKit.builder(dir).brokers(brokers).build();
         return kit;
     }
 

@@ -14,7 +14,7 @@ import java.util.stream.LongStream;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,14 +38,8 @@ class ReplicationSimulationTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private ReplicationTestKit kit;
-
-    @AfterEach
-    void close() {
-        if (kit != null) {
-            kit.close();
-        }
-    }
 
     static LongStream seeds() {
         return LongStream.rangeClosed(1, 25);
@@ -59,7 +53,7 @@ class ReplicationSimulationTest {
     @Timeout(60)
     void acknowledgedRecordsSurviveAndReplicasConverge(long seed) {
         Random random = new Random(seed);
-        kit = new ReplicationTestKit(dir, 1, 2, 3);
+        kit = ReplicationTestKit.builder(dir).brokers(1, 2, 3).build();
         kit.createPartition(TP, BROKERS, 2);
         TreeSet<Integer> alive = new TreeSet<>(BROKERS);
         List<Produced> produced = new ArrayList<>();

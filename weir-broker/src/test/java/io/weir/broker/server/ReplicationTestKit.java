@@ -60,6 +60,8 @@ import io.weir.storage.cleaner.LogCleaner;
  * purgatory timer), a fake ZooKeeper for partition states, a test "controller" that writes them
  * and sends LeaderAndIsr, and in-memory leader endpoints: replication without sockets or threads.
  * Fetchers run only when a test calls {@link #replicate()} or a broker's fetcher manager.
+ * Made by {@link #builder}; a test holds it in an {@code @AutoClose} field so that its brokers
+ * stop after each test.
  */
 final class ReplicationTestKit implements AutoCloseable {
 
@@ -89,48 +91,88 @@ final class ReplicationTestKit implements AutoCloseable {
         LeaderEndpoint connect(int followerId, int leaderId, LeaderEndpoint leader);
     }
 
-    /**
-     * Brokers whose leaders pick preferred read replicas with {@code selector} (KIP-392), broker
-     * {@code id} on rack {@code racks.get(id)}.
-     */
-    ReplicationTestKit(Path dir, ReplicaConfig config, ReplicaSelector selector, Map<Integer, String> racks,
-                       int... brokerIds) {
-        this(dir, config, selector, racks, null, (follower, leader, endpoint) -> endpoint,
-            logDir -> LogManagerConfig.defaults(List.of(logDir)), brokerIds);
-    }
-
-    /**
-     * Brokers whose ISR writes go to {@code isrWriters.apply(brokerId)}, whose fetches go through
-     * {@code links} and whose log managers are configured by {@code logManagerConfigs} (from the
-     * broker's log dir).
-     */
-    ReplicationTestKit(Path dir, ReplicaConfig config, IntFunction<IsrWriter> isrWriters, LeaderLinks links,
-                       Function<Path, LogManagerConfig> logManagerConfigs, int... brokerIds) {
-        this(dir, config, null, Map.of(), isrWriters, links, logManagerConfigs, brokerIds);
-    }
-
-    private ReplicationTestKit(Path dir, ReplicaConfig config, ReplicaSelector selector, Map<Integer, String> racks,
-                               IntFunction<IsrWriter> isrWriters, LeaderLinks links,
-                               Function<Path, LogManagerConfig> logManagerConfigs, int... brokerIds) {
-        this.dir = dir;
-        this.config = config;
-        this.selector = selector;
-        this.racks = Map.copyOf(racks);
-        this.isrWriters = isrWriters;
-        this.links = links;
-        this.logManagerConfigs = logManagerConfigs;
-        for (int id : brokerIds) {
+    private ReplicationTestKit(Builder builder) {
+        this.dir = builder.dir;
+        this.config = builder.config;
+        this.selector = builder.selector;
+        this.racks = Map.copyOf(builder.racks);
+        this.isrWriters = builder.isrWriters;
+        this.links = builder.links;
+        this.logManagerConfigs = builder.logManagerConfigs;
+        for (int id : builder.brokerIds) {
             brokers.put(id, new TestBroker(id));
         }
     }
 
-    ReplicationTestKit(Path dir, ReplicaConfig config, int... brokerIds) {
-        this(dir, config, null, (follower, leader, endpoint) -> endpoint,
-            logDir -> LogManagerConfig.defaults(List.of(logDir)), brokerIds);
+    /** A kit with its brokers' log dirs under {@code dir}; every setting has a default. */
+    static Builder builder(Path dir) {
+        return new Builder(dir);
     }
 
-    ReplicationTestKit(Path dir, int... brokerIds) {
-        this(dir, ReplicaConfig.defaults(), brokerIds);
+    /**
+     * What a test changes about the kit: which brokers run, their replica config, how leaders pick
+     * read replicas, where ISR writes go, how fetchers reach leaders, how log managers are
+     * configured. Defaults: no brokers, {@link ReplicaConfig#defaults()}, no read replica selector,
+     * ISR writes to the kit's {@link FakeZk}, fetchers straight to the in-memory leader, default
+     * log manager config.
+     */
+    static final class Builder {
+        private final Path dir;
+        private int[] brokerIds = new int[0];
+        private ReplicaConfig config = ReplicaConfig.defaults();
+        private ReplicaSelector selector;
+        private Map<Integer, String> racks = Map.of();
+        private IntFunction<IsrWriter> isrWriters;
+        private LeaderLinks links = (follower, leader, endpoint) -> endpoint;
+        private Function<Path, LogManagerConfig> logManagerConfigs =
+            logDir -> LogManagerConfig.defaults(List.of(logDir));
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        Builder brokers(int... ids) {
+            this.brokerIds = ids.clone();
+            return this;
+        }
+
+        Builder config(ReplicaConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /**
+         * Leaders pick preferred read replicas with {@code selector} (KIP-392), broker {@code id}
+         * on rack {@code racks.get(id)}.
+         */
+        Builder readReplicaSelector(ReplicaSelector selector, Map<Integer, String> racks) {
+            this.selector = selector;
+            this.racks = racks;
+            return this;
+        }
+
+        /** Broker {@code id} writes ISR changes to {@code isrWriters.apply(id)}, not to the kit's {@link FakeZk}. */
+        Builder isrWriters(IntFunction<IsrWriter> isrWriters) {
+            this.isrWriters = isrWriters;
+            return this;
+        }
+
+        /** Fetches go through {@code links} (a simulated network, say). */
+        Builder leaderLinks(LeaderLinks links) {
+            this.links = links;
+            return this;
+        }
+
+        /** Each broker's log manager is configured by {@code logManagerConfigs} from its log dir. */
+        Builder logManagerConfigs(Function<Path, LogManagerConfig> logManagerConfigs) {
+            this.logManagerConfigs = logManagerConfigs;
+            return this;
+        }
+
+        /** Starts the brokers; close the kit to stop them. */
+        ReplicationTestKit build() {
+            return new ReplicationTestKit(this);
+        }
     }
 
     TestBroker broker(int id) {
