@@ -1,5 +1,6 @@
 package io.weir.cluster.controller;
 
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongConsumer;
 
@@ -14,7 +15,9 @@ import io.weir.common.Time;
  * failing task is logged and does not stop later ones. {@link #close} lets every task queued
  * before it run, then ends the thread; tasks offered after it are refused.
  *
- * <p>Thread-safe: any thread may queue; tasks run on the controller thread.
+ * <p>Thread-safe: any thread may queue; tasks run on the controller thread. A test may instead
+ * leave the thread unstarted and run the tasks on its own thread, one by one ({@link #runNext}),
+ * choosing when each event meets the controller.
  */
 final class ControllerEventQueue {
 
@@ -55,6 +58,27 @@ final class ControllerEventQueue {
     /** Tasks waiting (not counting the one running). */
     int size() {
         return queue.size();
+    }
+
+    /** The names of the tasks waiting, oldest first. */
+    List<String> queuedNames() {
+        return queue.stream().map(QueuedTask::name).toList();
+    }
+
+    /**
+     * Test mode (the thread never started): runs the oldest waiting task on the caller's thread,
+     * which is the controller thread meanwhile. False if none was waiting.
+     */
+    boolean runNext() {
+        if (thread.isAlive()) {
+            throw new IllegalStateException("the controller thread runs the tasks");
+        }
+        QueuedTask next = queue.poll();
+        if (next == null || next.task() == null) {
+            return false;
+        }
+        runTask(next);
+        return true;
     }
 
     boolean inControllerThread() {
@@ -101,12 +125,16 @@ final class ControllerEventQueue {
             if (next.task() == null) {
                 return;
             }
-            queueTimeObserver.accept(Math.max(0, time.nanoseconds() - next.enqueuedNs()));
-            try {
-                next.task().run();
-            } catch (RuntimeException | Error e) {
-                LOG.error("Controller event {} failed", next.name(), e);
-            }
+            runTask(next);
+        }
+    }
+
+    private void runTask(QueuedTask next) {
+        queueTimeObserver.accept(Math.max(0, time.nanoseconds() - next.enqueuedNs()));
+        try {
+            next.task().run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("Controller event {} failed", next.name(), e);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.weir.cluster.zk.ControllerEpoch;
 import io.weir.cluster.zk.ControllerZkListener;
 import io.weir.cluster.zk.ControllerZkStore;
 import io.weir.cluster.zk.ZkStore;
+import io.weir.cluster.zk.ZkStoreException;
 import io.weir.common.Time;
 
 /**
@@ -43,6 +44,8 @@ final class ControllerRole {
     private volatile boolean stopping;
     private volatile boolean active;
     private volatile int activeControllerId = -1;
+    /** The ZooKeeper session this broker raced on when it last won (controller thread only). */
+    private long controllerSessionId;
     private volatile IntConsumer controllerChangeListener = id -> { };
     private AutoCloseable topicConfigWatch;
 
@@ -101,8 +104,13 @@ final class ControllerRole {
         }
         OptionalInt holder = controllerZk.watchController();
         if (holder.isEmpty()) {
+            // As Kafka's Reelect: a controller whose /controller is gone (its session expired) resigns first.
+            resign("/controller is gone");
+            // Read before the race: should the race end on a later session, losing this one still deposes.
+            long sessionId = currentSessionId();
             Optional<ControllerEpoch> won = controllerZk.tryElect(brokerId, time.milliseconds());
             if (won.isPresent()) {
+                controllerSessionId = sessionId;
                 setActiveControllerId(brokerId);
                 becomeController(won.get());
                 return;
@@ -234,6 +242,32 @@ final class ControllerRole {
         }
     }
 
+    /**
+     * The session is gone, and with it the {@code /controller} it held: resign. Unless this broker
+     * already won again on the session it has now: an election queued before the loss can run
+     * first, its read waiting out the expiry, and deposing that controller would make the reconnect
+     * give up {@code /controller} and race a second time (an extra controller epoch and a gap with
+     * no controller).
+     */
+    private void onSessionLost() {
+        if (active && controllerSessionId != 0L && controllerSessionId == currentSessionId()) {
+            LOG.info("Broker {} stays controller: it won on its new ZooKeeper session before the loss of the old one"
+                + " was handled", brokerId);
+            return;
+        }
+        resign("ZooKeeper session lost");
+        setActiveControllerId(-1);
+    }
+
+    /** The session the ZooKeeper client has now; 0 while it has none or cannot say. */
+    private long currentSessionId() {
+        try {
+            return zk.sessionId();
+        } catch (ZkStoreException e) {
+            return 0L;
+        }
+    }
+
     /** After a reconnect: race if nobody holds {@code /controller}; if still controller, read everything again. */
     private void onReconnected() {
         elect();
@@ -295,10 +329,7 @@ final class ControllerRole {
 
         @Override
         public void onSessionLost() {
-            queue.offer("SessionLost", () -> {
-                resign("ZooKeeper session lost");
-                setActiveControllerId(-1);
-            });
+            queue.offer("SessionLost", ControllerRole.this::onSessionLost);
         }
 
         @Override
