@@ -50,6 +50,7 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
     public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
+    public static final String SOCKET_READ_AHEAD_BYTES = "weir.socket.read.ahead.bytes";
     public static final String MAX_CONNECTIONS = "max.connections";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String NUM_PARTITIONS = "num.partitions";
@@ -160,6 +161,9 @@ public final class BrokerConfig extends AbstractConfig {
                 "The largest request frame accepted.")
             .define(SOCKET_SEND_BUFFER_BYTES, Type.INT, 102400, HIGH, "SO_SNDBUF; -1 for the OS default.")
             .define(SOCKET_RECEIVE_BUFFER_BYTES, Type.INT, 102400, HIGH, "SO_RCVBUF; -1 for the OS default.")
+            .define(SOCKET_READ_AHEAD_BYTES, Type.INT, SocketServerConfig.DEFAULT_READ_AHEAD_BYTES, atLeast(0), LOW,
+                "Bytes of further requests a connection reads and holds while one of its requests is being handled "
+                    + "(Weir's own; 0 reads nothing more until the response is sent, as Kafka does).")
             .define(MAX_CONNECTIONS, Type.INT, Integer.MAX_VALUE, atLeast(0), MEDIUM,
                 "Connections allowed at once.")
             .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, 600000L, MEDIUM, "Idle connections are closed after this.")
@@ -290,7 +294,7 @@ public final class BrokerConfig extends AbstractConfig {
     public SocketServerConfig socketServerConfig() {
         return new SocketServerConfig(listeners(), getInt(NUM_NETWORK_THREADS), getInt(QUEUED_MAX_REQUESTS),
             getInt(SOCKET_REQUEST_MAX_BYTES), getInt(MAX_CONNECTIONS), getLong(CONNECTIONS_MAX_IDLE_MS),
-            getInt(SOCKET_SEND_BUFFER_BYTES), getInt(SOCKET_RECEIVE_BUFFER_BYTES));
+            getInt(SOCKET_SEND_BUFFER_BYTES), getInt(SOCKET_RECEIVE_BUFFER_BYTES), getInt(SOCKET_READ_AHEAD_BYTES));
     }
 
     public int numIoThreads() {

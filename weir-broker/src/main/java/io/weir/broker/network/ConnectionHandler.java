@@ -23,12 +23,15 @@ import io.netty.util.ReferenceCountUtil;
 import io.weir.common.Time;
 
 /**
- * One connection's request cycle, Kafka's rule: after a request is read, the connection reads
- * nothing more until that request is completed (response written, no response, or close), so
- * requests are handled and answered strictly in order and a connection has at most one request
- * in the broker. Frames the decoder already cut from bytes read before the pause wait here, in
- * order, with any framing error behind them. Reading also stays paused while the request queue
- * is full or the channel is over its write-buffer high water mark.
+ * One connection's request cycle, Kafka's rule: a connection has at most one request in the
+ * broker, and the next one is handed to the handlers only when that request is completed
+ * (response written, no response, or close), so requests are handled and answered strictly in
+ * order. Unlike Kafka, the connection may keep reading while a request is in the broker, up to
+ * {@code weir.socket.read.ahead.bytes} of further frames: they wait here, in order, with any
+ * framing error behind them, so a client that pipelines (the Java producer keeps up to five
+ * requests in flight) costs no mute, unmute and fresh read of the socket per request. Reading
+ * pauses while that much is held, while the request queue is full, or while the channel is over
+ * its write-buffer high water mark (a client that does not read its responses).
  *
  * <p>Confined to the connection's event loop, except {@link #complete} and {@link #isOpen}, which
  * any thread may call; completion is handed to the event loop.
@@ -41,6 +44,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private record FrameError(String message) {
     }
 
+    /** What a held frame counts against the read-ahead besides its bytes, so tiny frames are bounded too. */
+    private static final int FRAME_OVERHEAD_BYTES = 512;
+
     private final String listenerName;
     private final long connectionIndex;
     private final RequestParser parser;
@@ -48,7 +54,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private final ReadGate readGate;
     private final Time time;
     private final RequestDoneListener doneListener;
+    private final int readAheadBytes;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
+    private long pendingBytes;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private ConnectionInfo info;
@@ -59,7 +67,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private boolean waitingForSpace;
 
     ConnectionHandler(String listenerName, long connectionIndex, RequestParser parser, RequestChannel requestChannel,
-                      ReadGate readGate, Time time, RequestDoneListener doneListener) {
+                      ReadGate readGate, Time time, RequestDoneListener doneListener, int readAheadBytes) {
         this.listenerName = listenerName;
         this.connectionIndex = connectionIndex;
         this.parser = parser;
@@ -67,6 +75,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         this.readGate = readGate;
         this.time = time;
         this.doneListener = doneListener;
+        this.readAheadBytes = readAheadBytes;
     }
 
     @Override
@@ -79,7 +88,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     public void channelActive(ChannelHandlerContext context) {
         info = connectionInfo();
         readGate.pause(ctx);
-        maybeResumeReading();
+        updateReading();
         context.fireChannelActive();
     }
 
@@ -101,8 +110,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             ReferenceCountUtil.release(msg);
             return;
         }
-        pending.add(msg);
+        hold(msg);
         dispatchNext();
+        updateReading();
     }
 
     @Override
@@ -115,6 +125,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             readGate.pause(ctx);
             pending.add(new FrameError(cause.getMessage()));
             dispatchNext();
+            updateReading();
         } else if (cause instanceof IOException) {
             LOG.debug("Connection {} failed: {}", id(), cause.toString());
             close();
@@ -128,9 +139,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
             // The client closed its side after its last request: handle what it sent (frames
-            // already decoded wait in pending), then close (maybeResumeReading).
+            // already decoded wait in pending), then close (updateReading).
             inputClosed = true;
-            maybeResumeReading();
+            updateReading();
         } else if (event instanceof IdleStateEvent && inFlight == null) {
             LOG.debug("Closing idle connection {}", id());
             close();
@@ -141,7 +152,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
-        maybeResumeReading();
+        updateReading();
         context.fireChannelWritabilityChanged();
     }
 
@@ -174,11 +185,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         onEventLoop(() -> onCompleted(request, response, close));
     }
 
+    /** Hands the next held frame to the handlers if none of this connection's requests is there. */
     private void dispatchNext() {
         while (inFlight == null && (!closing || peerClosed)) {
-            Object next = pending.poll();
+            Object next = take();
             if (next == null) {
-                maybeResumeReading();
                 return;
             }
             if (next instanceof FrameError error) {
@@ -195,9 +206,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
                 return;
             }
             inFlight = request;
-            readGate.pause(ctx);
             submit(request);
         }
+    }
+
+    private void hold(Object msg) {
+        pending.add(msg);
+        if (msg instanceof ByteBuf frame) {
+            pendingBytes += frame.readableBytes() + FRAME_OVERHEAD_BYTES;
+        }
+    }
+
+    private Object take() {
+        Object next = pending.poll();
+        if (next instanceof ByteBuf frame) {
+            pendingBytes -= frame.readableBytes() + FRAME_OVERHEAD_BYTES;
+        }
+        return next;
     }
 
     private Request parse(ByteBuf frame) {
@@ -228,30 +253,42 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         requestChannel.passOn();
     }
 
-    private void maybeResumeReading() {
+    /**
+     * Reads on while there is room: nothing in the broker and nothing held, or less than the
+     * read-ahead held; pauses otherwise. Closes a half-closed connection once all it sent is answered.
+     */
+    private void updateReading() {
         if (inputClosed && !closing && inFlight == null && pending.isEmpty()) {
             close(); // everything the client sent before closing is answered
             return;
         }
-        if (closing || inFlight != null || !pending.isEmpty() || !channel.isActive() || !readGate.isPaused()) {
+        if (closing || !channel.isActive()) {
             return;
         }
-        if (!channel.isWritable()) {
-            return; // channelWritabilityChanged calls again
-        }
-        if (requestChannel.isFull()) {
-            if (!waitingForSpace) {
-                waitingForSpace = true;
-                requestChannel.whenSpace(() -> onEventLoop(this::onSpace));
+        boolean room = inFlight == null && pending.isEmpty() || pendingBytes < readAheadBytes;
+        if (room && channel.isWritable() && !requestQueueFull()) {
+            if (readGate.isPaused()) {
+                readGate.resume(ctx);
             }
-            return;
+        } else if (!readGate.isPaused()) {
+            readGate.pause(ctx); // channelWritabilityChanged or onSpace calls again
         }
-        readGate.resume(ctx);
+    }
+
+    private boolean requestQueueFull() {
+        if (!requestChannel.isFull()) {
+            return false;
+        }
+        if (!waitingForSpace) {
+            waitingForSpace = true;
+            requestChannel.whenSpace(() -> onEventLoop(this::onSpace));
+        }
+        return true;
     }
 
     private void onSpace() {
         waitingForSpace = false;
-        maybeResumeReading();
+        updateReading();
         requestChannel.passOn();
     }
 
@@ -265,6 +302,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             inFlight = null;
             if (peerClosed) {
                 dispatchNext();
+                updateReading();
             }
             return;
         }
@@ -275,6 +313,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             doneListener.onRequestDone(request, time.nanoseconds());
             inFlight = null;
             dispatchNext();
+            updateReading();
         } else {
             write(request, response);
         }
@@ -307,6 +346,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         if (inFlight == request) {
             inFlight = null;
             dispatchNext();
+            updateReading();
         }
     }
 
@@ -330,6 +370,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         while ((msg = pending.poll()) != null) {
             ReferenceCountUtil.release(msg);
         }
+        pendingBytes = 0;
     }
 
     private String id() {

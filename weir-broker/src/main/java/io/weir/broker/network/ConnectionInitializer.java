@@ -68,6 +68,6 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
             .addLast("readGate", readGate)
             .addLast("frame", new RequestFrameDecoder(config.socketRequestMaxBytes()))
             .addLast("connection", new ConnectionHandler(listenerName, connectionIndex.getAndIncrement(), parser,
-                requestChannel, readGate, time, doneListener));
+                requestChannel, readGate, time, doneListener, config.readAheadBytes()));
     }
 }

@@ -47,7 +47,12 @@ class RequestCodecTest {
     }
 
     private EmbeddedChannel newChannel() {
-        SocketServerConfig config = ServerFixture.config(b -> b.maxRequestBytes(MAX_REQUEST_BYTES));
+        return newChannel(SocketServerConfig.DEFAULT_READ_AHEAD_BYTES);
+    }
+
+    private EmbeddedChannel newChannel(int readAheadBytes) {
+        SocketServerConfig config = ServerFixture.config(b -> b.maxRequestBytes(MAX_REQUEST_BYTES)
+            .readAheadBytes(readAheadBytes));
         ConnectionInitializer initializer = new ConnectionInitializer("PLAINTEXT", config,
             new RequestParser(new TestApis()), requestChannel, Time.SYSTEM, RequestDoneListener.NONE,
             new AtomicInteger(), new AtomicLong(), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
@@ -158,6 +163,43 @@ class RequestCodecTest {
         Object written = channel.readOutbound();
         assertThat(written).isNull();
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void theConnectionReadsAheadWhileARequestIsInTheBrokerUntilTheReadAheadIsHeld() throws Exception {
+        byte[] frame = Frames.metadata((short) 12, 1, "a");
+        int held = frame.length - 4 + 512; // what one held frame counts against the read-ahead
+        EmbeddedChannel channel = newChannel(2 * held);
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 1, "a")));
+        Request r1 = take();
+        assertThat(channel.config().isAutoRead()).as("reads on with a request in the broker").isTrue();
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 2, "b")));
+        assertThat(channel.config().isAutoRead()).as("one frame held, below the read-ahead").isTrue();
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 3, "c")));
+        assertThat(channel.config().isAutoRead()).as("two frames held: the read-ahead is reached").isFalse();
+        assertThat(requestChannel.size()).as("still one request at a time").isZero();
+
+        r1.sendResponse(TestApis.metadata(r1.body(MetadataRequest.class)));
+        channel.runPendingTasks();
+        readResponse(channel, ApiKeys.METADATA, (short) 12, 1);
+        Request r2 = take();
+        assertThat(r2.correlationId()).isEqualTo(2);
+        assertThat(channel.config().isAutoRead()).as("one frame held again").isTrue();
+        r2.noResponse();
+        channel.runPendingTasks();
+        assertThat(take().correlationId()).isEqualTo(3);
+    }
+
+    @Test
+    void withoutReadAheadNothingMoreIsReadWhileARequestIsInTheBroker() throws Exception {
+        EmbeddedChannel channel = newChannel(0);
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 1, "a")));
+        Request r1 = take();
+        assertThat(channel.config().isAutoRead()).as("Kafka's rule: muted until answered").isFalse();
+        r1.sendResponse(TestApis.metadata(r1.body(MetadataRequest.class)));
+        channel.runPendingTasks();
+        readResponse(channel, ApiKeys.METADATA, (short) 12, 1);
+        assertThat(channel.config().isAutoRead()).as("reading again once answered").isTrue();
     }
 
     @Test

@@ -65,6 +65,12 @@ final class ServerFixture implements AutoCloseable {
         int maxRequestBytes = 1024 * 1024;
         int maxConnections = Integer.MAX_VALUE;
         long idleMs = 600_000L;
+        int readAheadBytes = SocketServerConfig.DEFAULT_READ_AHEAD_BYTES;
+
+        ConfigBuilder readAheadBytes(int value) {
+            readAheadBytes = value;
+            return this;
+        }
 
         ConfigBuilder queuedMaxRequests(int value) {
             queuedMaxRequests = value;
@@ -88,7 +94,7 @@ final class ServerFixture implements AutoCloseable {
 
         SocketServerConfig build() {
             return new SocketServerConfig(List.of(new Endpoint(LISTENER, "127.0.0.1", 0)), networkThreads,
-                queuedMaxRequests, maxRequestBytes, maxConnections, idleMs, 102_400, 102_400);
+                queuedMaxRequests, maxRequestBytes, maxConnections, idleMs, 102_400, 102_400, readAheadBytes);
         }
     }
 }
