@@ -51,7 +51,7 @@ final class BatchHeaderScanner implements AutoCloseable {
     private int position;
     private int sizeInBytes;
     private long lastOffset;
-    private int lastIncludedPosition;
+    private long lastIncludedOffset;
 
     /**
      * Starts a scan of {@code file} at {@code start}, never past {@code min(endPosition, size)};
@@ -73,7 +73,7 @@ final class BatchHeaderScanner implements AutoCloseable {
 
     /** The first batch from here whose last offset is at least {@code offset}, or null at the end. */
     LogSegment.BatchPosition findBatch(long offset) {
-        while (next(true)) {
+        while (next()) {
             if (lastOffset >= offset) {
                 return new LogSegment.BatchPosition(lastOffset, position, sizeInBytes);
             }
@@ -84,16 +84,18 @@ final class BatchHeaderScanner implements AutoCloseable {
     /**
      * Bytes of whole batches from {@code first} (the batch just found) on, at most
      * {@code maxSize}, except that with {@code minOneMessage} the first batch counts even if larger.
+     * Each header is read whole (its last offset comes from the same read as its size), so
+     * {@link #lastOffsetOfRead()} costs nothing more.
      */
     int bytesFrom(LogSegment.BatchPosition first, int maxSize, boolean minOneMessage) {
         int bytes = 0;
         int size = first.size();
         cursor = first.position() + size;
-        lastIncludedPosition = first.position();
+        lastOffset = first.lastOffset();
         while (bytes + size <= maxSize || bytes == 0 && minOneMessage) {
             bytes += size;
-            lastIncludedPosition = cursor - size;
-            if (!next(false)) {
+            lastIncludedOffset = lastOffset;
+            if (!next()) {
                 break;
             }
             size = sizeInBytes;
@@ -101,48 +103,39 @@ final class BatchHeaderScanner implements AutoCloseable {
         return bytes;
     }
 
-    /**
-     * The last offset of the last batch {@link #bytesFrom} counted (one more header read), or
-     * {@code first}'s when it was the only one.
-     */
-    long lastOffsetOfRead(LogSegment.BatchPosition first) {
-        if (lastIncludedPosition == first.position()) {
-            return first.lastOffset();
-        }
-        cursor = lastIncludedPosition;
-        return next(true) ? lastOffset : first.lastOffset();
+    /** The last offset of the last batch {@link #bytesFrom} counted. */
+    long lastOffsetOfRead() {
+        return lastIncludedOffset;
     }
 
-    /** Moves to the batch at the cursor; false at the end (no whole batch fits before it). */
-    boolean next(boolean needLastOffset) {
+    /** Moves to the batch at the cursor and reads its last offset; false at the end (no whole batch fits before it). */
+    boolean next() {
         int p = cursor;
         if (p >= end - HEADER_SIZE_UP_TO_MAGIC) {
             return false;
         }
         ByteBuffer header = headerAt(p, HEADER_SIZE_UP_TO_MAGIC);
         if (header == null) {
-            return slowNext(p, needLastOffset);
+            return slowNext(p);
         }
         int base = header == mapped ? p : p - windowStart;
         int length = header.getInt(base + SIZE_OFFSET);
         if (length < LegacyRecord.RECORD_OVERHEAD_V0) {
-            return slowNext(p, needLastOffset);
+            return slowNext(p);
         }
         if (p > end - LOG_OVERHEAD - length) {
             return false;
         }
-        if (needLastOffset) {
-            if (header.get(base + MAGIC_OFFSET) != RecordBatch.MAGIC_VALUE_V2
-                    || LOG_OVERHEAD + length < RECORD_BATCH_OVERHEAD) {
-                return slowNext(p, true);
-            }
-            header = headerAt(p, RECORD_BATCH_OVERHEAD);
-            if (header == null) {
-                return slowNext(p, true);
-            }
-            base = header == mapped ? p : p - windowStart;
-            lastOffset = header.getLong(base + OFFSET_OFFSET) + header.getInt(base + LAST_OFFSET_DELTA_OFFSET);
+        if (header.get(base + MAGIC_OFFSET) != RecordBatch.MAGIC_VALUE_V2
+                || LOG_OVERHEAD + length < RECORD_BATCH_OVERHEAD) {
+            return slowNext(p);
         }
+        header = headerAt(p, RECORD_BATCH_OVERHEAD);
+        if (header == null) {
+            return slowNext(p);
+        }
+        base = header == mapped ? p : p - windowStart;
+        lastOffset = header.getLong(base + OFFSET_OFFSET) + header.getInt(base + LAST_OFFSET_DELTA_OFFSET);
         return moveTo(p, LOG_OVERHEAD + length);
     }
 
@@ -177,15 +170,13 @@ final class BatchHeaderScanner implements AutoCloseable {
     }
 
     /** Reads the batch at {@code p} as {@code FileRecords.batchesFrom} does, with its exceptions. */
-    private boolean slowNext(int p, boolean needLastOffset) {
+    private boolean slowNext(int p) {
         Iterator<FileChannelRecordBatch> batches = file.slice(0, end).batchesFrom(p).iterator();
         if (!batches.hasNext()) {
             return false;
         }
         FileChannelRecordBatch batch = batches.next();
-        if (needLastOffset) {
-            lastOffset = batch.lastOffset();
-        }
+        lastOffset = batch.lastOffset();
         return moveTo(p, batch.sizeInBytes());
     }
 

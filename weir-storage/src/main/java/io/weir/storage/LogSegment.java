@@ -208,7 +208,7 @@ public final class LogSegment implements Closeable {
             }
             int bytes = scanner.bytesFrom(first, maxSize, minOneMessage);
             return new FetchDataInfo(startOffset, baseOffset, first.position(), log.slice(first.position(), bytes),
-                    Errors.NONE, null, bytes == 0 ? -1L : scanner.lastOffsetOfRead(first));
+                    Errors.NONE, null, bytes == 0 ? -1L : scanner.lastOffsetOfRead());
         } finally {
             if (mapped != null) {
                 mapped.release();

@@ -227,7 +227,7 @@ class BatchHeaderScannerTest {
         try (FileRecords records = FileRecords.open(file, false);
              BatchHeaderScanner scanner = BatchHeaderScanner.open(records, null, 0, Integer.MAX_VALUE)) {
             List<Integer> seen = new ArrayList<>();
-            while (scanner.next(true)) {
+            while (scanner.next()) {
                 seen.add(scanner.position());
             }
             assertThat(seen).isEqualTo(starts.subList(0, starts.size() - 2));
