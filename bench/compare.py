@@ -1,20 +1,19 @@
 #!/usr/bin/env python3
 """Weir and Apache Kafka 4.3.1 side by side on this machine, driven by the same Kafka client tools.
 
-Run through bench/compare.sh (which documents the options). For every round the brokers alternate
-(Weir, then Kafka), each started fresh on free loopback ports with data in a temp dir; a warm-up
-round runs first and is not counted. Per workload it records records/s, MB/s, latency percentiles,
+Run through bench/compare.sh (which documents the options). One Weir and one Kafka (then three of
+each) are started by bench/launcher.py on free loopback ports with data in a temp dir and stay up
+for the whole phase; a warm-up round runs first and is not counted, then every round runs on Weir,
+then on Kafka. Per workload it records records/s, MB/s, latency percentiles,
 the broker processes' CPU seconds (user+sys from /proc) per million records, and their peak
 resident memory (VmHWM). Medians over the counted rounds and the Weir/Kafka ratio go to stdout and,
 unless --no-docs, are appended to docs/benchmarks.md.
 """
 import argparse
-import base64
 import json
 import os
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -23,141 +22,12 @@ import tempfile
 import time
 import uuid
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KAFKA_LIB = os.path.join(ROOT, "bench", "target", "kafka-lib")
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from launcher import KAFKA_LIB, ROOT, newest_java, start_kafka, start_weir
 THROUGHPUT_PROPS = ["linger.ms=5", "batch.size=65536"]
 
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, proc, log_path, timeout_s=120):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process exited before listening on {port}; see {log_path}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port} after {timeout_s} s; see {log_path}")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime (fields 14, 15)
-
-
-def peak_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def java_major(java):
-    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    m = re.search(r'version "(\d+)(\.(\d+))?', out)
-    if not m:
-        return 0
-    return int(m.group(3)) if m.group(1) == "1" else int(m.group(1))
-
-
-def newest_java():
-    """The JDK bin/weir would pick (newest >= 17), so that Kafka runs on the same one."""
-    candidates = []
-    if os.environ.get("JAVA_HOME"):
-        candidates.append(os.path.join(os.environ["JAVA_HOME"], "bin", "java"))
-    if shutil.which("java"):
-        candidates.append(shutil.which("java"))
-    if os.path.isdir("/usr/lib/jvm"):
-        candidates += [os.path.join("/usr/lib/jvm", d, "bin", "java") for d in sorted(os.listdir("/usr/lib/jvm"))]
-    best, best_major = "java", 0
-    for c in candidates:
-        if os.access(c, os.X_OK):
-            major = java_major(c)
-            if major > best_major:
-                best, best_major = c, major
-    return best
-
-
-class Processes:
-    """Broker processes (and Weir's ZooKeeper) of one run: CPU and peak RSS summed over them."""
-
-    def __init__(self, kind, bootstrap, procs):
-        self.kind, self.bootstrap, self.procs = kind, bootstrap, procs
-
-    def cpu(self):
-        return sum(cpu_seconds(p.pid) for p in self.procs)
-
-    def rss_mib(self):
-        return sum(peak_rss_mib(p.pid) for p in self.procs)
-
-    def stop(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in self.procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
-def spawn(cmd, log_path, env=None):
-    out = open(log_path, "w")
-    return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
-                            start_new_session=True)
-
-
-def start_weir(weir, data, brokers):
-    if brokers == 1:
-        port = free_port()
-        proc = spawn([weir, "server", "--set", f"listeners=PLAINTEXT://127.0.0.1:{port}",
-                      "--set", f"log.dirs={data}/logs", "--set", f"weir.embedded.zookeeper.dir={data}/zookeeper",
-                      "--set", "metrics.port=0"], f"{data}/broker.log")
-        wait_port(port, proc, f"{data}/broker.log")
-        return Processes("weir", f"127.0.0.1:{port}", [proc])
-    zk_port = free_port()
-    zk = spawn([weir, "zookeeper", "--dir", f"{data}/zookeeper", "--port", str(zk_port)], f"{data}/zookeeper.log")
-    wait_port(zk_port, zk, f"{data}/zookeeper.log")
-    procs, ports = [zk], []
-    for i in range(brokers):
-        port = free_port()
-        ports.append(port)
-        procs.append(spawn([weir, "server", "--set", f"broker.id={i}", "--set", f"zookeeper.connect=127.0.0.1:{zk_port}",
-                            "--set", f"listeners=PLAINTEXT://127.0.0.1:{port}", "--set", f"log.dirs={data}/broker-{i}",
-                            "--set", "metrics.port=0"], f"{data}/broker-{i}.log"))
-    for i, port in enumerate(ports):
-        wait_port(port, procs[i + 1], f"{data}/broker-{i}.log")
-    return Processes("weir", ",".join(f"127.0.0.1:{p}" for p in ports), procs)
-
-
-def start_kafka(java, data, brokers):
-    env = dict(os.environ, KAFKA_JAVA=java)
-    script = os.path.join(ROOT, "bench", "kafka-reference.sh")
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    ports = [(free_port(), free_port()) for _ in range(brokers)]
-    voters = ",".join(f"{i + 1}@127.0.0.1:{c}" for i, (_, c) in enumerate(ports))
-    procs = []
-    for i, (port, controller) in enumerate(ports):
-        procs.append(spawn([script, str(port), f"{data}/kafka-{i}", str(i + 1), str(controller), voters, cluster_id],
-                           f"{data}/kafka-{i}.log", env))
-    for i, (port, _) in enumerate(ports):
-        wait_port(port, procs[i], f"{data}/kafka-{i}.log")
-    return Processes("kafka", ",".join(f"127.0.0.1:{p}" for p, _ in ports), procs)
 
 
 def tool(main_class, args, timeout_s=900):

@@ -23,7 +23,6 @@
 # bench/results/compare-<time>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/cluster-lib.sh
 
 if [ ! -d bench/target/kafka-lib ]; then
     echo "resolving Apache Kafka 4.3.1 (broker and tools) from Maven Central (once)" >&2
@@ -31,5 +30,5 @@ if [ ! -d bench/target/kafka-lib ]; then
 fi
 DATA=$(mktemp -d /tmp/weir-compare.XXXXXX)
 trap 'rm -rf "$DATA"' EXIT
-snapshot_weir
+WEIR=$(python3 bench/launcher.py snapshot "$DATA")   # brokers run from a copy of the build
 python3 bench/compare.py --weir "$WEIR" "$@"
