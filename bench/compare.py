@@ -344,7 +344,7 @@ def main():
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", f"compare-{time.strftime('%Y%m%d-%H%M%S')}.json"), "w") as f:
         json.dump({"header": header, "single": single_rounds, "single_rss": single_rss,
-                   "cluster": cluster_rounds, "cluster_rss": cluster_rss}, f, indent=1)
+                   "cluster": cluster_rounds, "cluster_rss": cluster_rss, "not_steady": NOTES}, f, indent=1)
     if not opts.no_docs:
         with open(os.path.join(ROOT, "docs", "benchmarks.md"), "a") as f:
             f.write(f"\n### {'Quick' if opts.quick else 'Full'} run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
