@@ -2,20 +2,20 @@
 # Producer throughput and latency against three local Weir brokers with replication factor 3,
 # measured with Apache Kafka's own ProducerPerformance (kafka-tools, see bench/pom.xml).
 #
-#   bench/cluster-perf.sh [--records N] [--record-size BYTES] [--rates "R..."] [--rate-seconds S]
+#   bench/cluster-perf.sh [--quick] [--records N] [--record-size BYTES] [--rates "R..."] [--rate-seconds S]
 #
-# Starts `weir zookeeper` and three `weir server` processes on free loopback ports with data in a
-# temp dir (all killed on exit), creates a topic of 1 partition, RF 3, min.insync.replicas=2, and
-# runs, for acks=all and then acks=1 on a fresh topic each:
+# bench/launcher.py starts `weir zookeeper` and three `weir server` processes on free loopback
+# ports with data in a temp dir (all killed on exit); for acks=all and then acks=1, each on a new
+# topic of 1 partition, RF 3, min.insync.replicas=2, it runs:
 #   - max throughput: N records (default 2,000,000) as fast as they go, linger.ms=5 batch.size=65536
-#     (the settings of bench/perf.sh);
+#     (the settings of bench/compare.sh's max-throughput workloads);
 #   - fixed rate: for each of --rates records/s (default 20000 and 5000), rate x --rate-seconds
 #     (default 15) records, linger.ms=0, for the latency percentiles.
+# --quick (200,000 records, one rate of 5,000/s for 3 s; under a minute) checks that it runs.
 # Prints ProducerPerformance's summary line of each run and the three brokers' CPU seconds per
 # million records (user+sys from /proc). Broker logs are kept in bench/results/cluster-perf-<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/cluster-lib.sh
 
 RECORDS=2000000
 RECORD_SIZE=100
@@ -23,6 +23,7 @@ RATES="20000 5000"
 RATE_SECONDS=15
 while [ $# -gt 0 ]; do
     case "$1" in
+        --quick) RECORDS=200000; RATES=5000; RATE_SECONDS=3; shift ;;
         --records) RECORDS="$2"; shift 2 ;;
         --record-size) RECORD_SIZE="$2"; shift 2 ;;
         --rates) RATES="$2"; shift 2 ;;
@@ -39,39 +40,10 @@ fi
 TOOLS=(java -Xmx1g -cp "$KAFKA_LIB/*" -Dlog4j2.level=warn)
 
 DATA=$(mktemp -d /tmp/weir-cluster-perf.XXXXXX)
-cleanup() {
-    kill_cluster
-    wait 2>/dev/null || true
-    keep_logs cluster-perf
-    rm -rf "$DATA"
-}
-trap cleanup EXIT
+trap 'python3 bench/launcher.py stop "$DATA" --keep-logs cluster-perf; rm -rf "$DATA"' EXIT
 
-snapshot_weir
-start_zookeeper
-mkdir -p "$DATA/pids"
-PORTS=()
-for id in 0 1 2; do
-    port=$(free_port)
-    PORTS+=("$port")
-    "$WEIR" server --set "broker.id=$id" --set "zookeeper.connect=$ZK_CONNECT" \
-        --set "listeners=PLAINTEXT://127.0.0.1:$port" --set "log.dirs=$DATA/broker-$id" --set metrics.port=0 \
-        >"$DATA/broker-$id.log" 2>&1 &
-    echo $! >"$DATA/pids/broker-$id.pid"
-done
-for id in 0 1 2; do
-    wait_port "${PORTS[$id]}" "$(cat "$DATA/pids/broker-$id.pid")" "$DATA/broker-$id.log"
-done
-BOOT="127.0.0.1:${PORTS[0]},127.0.0.1:${PORTS[1]},127.0.0.1:${PORTS[2]}"
-
-brokers_cpu_seconds() {  # utime + stime of the three brokers, in seconds
-    local id total=0
-    for id in 0 1 2; do
-        total=$(awk -v hz="$(getconf CLK_TCK)" -v t="$total" '{print t + ($14 + $15) / hz}' \
-            "/proc/$(cat "$DATA/pids/broker-$id.pid")/stat")
-    done
-    echo "$total"
-}
+WEIR=$(python3 bench/launcher.py snapshot "$DATA")
+eval "$(python3 bench/launcher.py start "$DATA" --weir "$WEIR" --brokers 3)"
 
 # run NAME ACKS RECORDS THROUGHPUT PRODUCER-PROPS...: one ProducerPerformance run on a new topic.
 run() {
@@ -79,17 +51,17 @@ run() {
     shift 4
     # Retried: right after start-up a broker may not know the others yet (fewer than 3 alive).
     for _ in $(seq 1 30); do
-        "${TOOLS[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOT" --create --topic "$name" \
+        "${TOOLS[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create --topic "$name" \
             --partitions 1 --replication-factor 3 --config min.insync.replicas=2 >/dev/null 2>>"$DATA/tools.log" && break
         sleep 1
     done
-    "${TOOLS[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOT" --describe --topic "$name" 2>>"$DATA/tools.log" \
-        | grep -o 'Leader: [0-9-]*.*' | sed 's/^/    /'
-    c0=$(brokers_cpu_seconds)
+    "${TOOLS[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --describe --topic "$name" \
+        2>>"$DATA/tools.log" | grep -o 'Leader: [0-9-]*.*' | sed 's/^/    /'
+    c0=$(python3 bench/launcher.py cpu "$DATA")
     line=$("${TOOLS[@]}" org.apache.kafka.tools.ProducerPerformance --topic "$name" --num-records "$n" \
         --record-size "$RECORD_SIZE" --throughput "$rate" \
-        --producer-props "bootstrap.servers=$BOOT" "acks=$acks" "$@" 2>>"$DATA/tools.log" | tail -n 1)
-    c1=$(brokers_cpu_seconds)
+        --producer-props "bootstrap.servers=$BOOTSTRAP" "acks=$acks" "$@" 2>>"$DATA/tools.log" | tail -n 1)
+    c1=$(python3 bench/launcher.py cpu "$DATA")
     echo "$name (acks=$acks, $n x $RECORD_SIZE B, throughput limit $rate, $*):"
     echo "    $line"
     awk -v c0="$c0" -v c1="$c1" -v n="$n" 'BEGIN { printf "    brokers CPU s per million records (3 brokers together): %.2f\n", (c1-c0)*1e6/n }'
@@ -103,4 +75,4 @@ for acks in all 1; do
     done
 done
 echo
-scan_broker_logs
+python3 bench/launcher.py scan-logs "$DATA"

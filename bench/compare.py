@@ -1,20 +1,19 @@
 #!/usr/bin/env python3
 """Weir and Apache Kafka 4.3.1 side by side on this machine, driven by the same Kafka client tools.
 
-Run through bench/compare.sh (which documents the options). For every round the brokers alternate
-(Weir, then Kafka), each started fresh on free loopback ports with data in a temp dir; a warm-up
-round runs first and is not counted. Per workload it records records/s, MB/s, latency percentiles,
+Run through bench/compare.sh (which documents the options). One Weir and one Kafka (then three of
+each) are started by bench/launcher.py on free loopback ports with data in a temp dir and stay up
+for the whole phase; a warm-up round runs first and is not counted, then every round runs on Weir,
+then on Kafka. Per workload it records records/s, MB/s, latency percentiles,
 the broker processes' CPU seconds (user+sys from /proc) per million records, and their peak
 resident memory (VmHWM). Medians over the counted rounds and the Weir/Kafka ratio go to stdout and,
 unless --no-docs, are appended to docs/benchmarks.md.
 """
 import argparse
-import base64
 import json
 import os
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -23,141 +22,12 @@ import tempfile
 import time
 import uuid
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KAFKA_LIB = os.path.join(ROOT, "bench", "target", "kafka-lib")
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from launcher import KAFKA_LIB, ROOT, newest_java, start_kafka, start_weir
 THROUGHPUT_PROPS = ["linger.ms=5", "batch.size=65536"]
 
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, proc, log_path, timeout_s=120):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process exited before listening on {port}; see {log_path}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port} after {timeout_s} s; see {log_path}")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime (fields 14, 15)
-
-
-def peak_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def java_major(java):
-    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    m = re.search(r'version "(\d+)(\.(\d+))?', out)
-    if not m:
-        return 0
-    return int(m.group(3)) if m.group(1) == "1" else int(m.group(1))
-
-
-def newest_java():
-    """The JDK bin/weir would pick (newest >= 17), so that Kafka runs on the same one."""
-    candidates = []
-    if os.environ.get("JAVA_HOME"):
-        candidates.append(os.path.join(os.environ["JAVA_HOME"], "bin", "java"))
-    if shutil.which("java"):
-        candidates.append(shutil.which("java"))
-    if os.path.isdir("/usr/lib/jvm"):
-        candidates += [os.path.join("/usr/lib/jvm", d, "bin", "java") for d in sorted(os.listdir("/usr/lib/jvm"))]
-    best, best_major = "java", 0
-    for c in candidates:
-        if os.access(c, os.X_OK):
-            major = java_major(c)
-            if major > best_major:
-                best, best_major = c, major
-    return best
-
-
-class Processes:
-    """Broker processes (and Weir's ZooKeeper) of one run: CPU and peak RSS summed over them."""
-
-    def __init__(self, kind, bootstrap, procs):
-        self.kind, self.bootstrap, self.procs = kind, bootstrap, procs
-
-    def cpu(self):
-        return sum(cpu_seconds(p.pid) for p in self.procs)
-
-    def rss_mib(self):
-        return sum(peak_rss_mib(p.pid) for p in self.procs)
-
-    def stop(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in self.procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
-def spawn(cmd, log_path, env=None):
-    out = open(log_path, "w")
-    return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
-                            start_new_session=True)
-
-
-def start_weir(weir, data, brokers):
-    if brokers == 1:
-        port = free_port()
-        proc = spawn([weir, "server", "--set", f"listeners=PLAINTEXT://127.0.0.1:{port}",
-                      "--set", f"log.dirs={data}/logs", "--set", f"weir.embedded.zookeeper.dir={data}/zookeeper",
-                      "--set", "metrics.port=0"], f"{data}/broker.log")
-        wait_port(port, proc, f"{data}/broker.log")
-        return Processes("weir", f"127.0.0.1:{port}", [proc])
-    zk_port = free_port()
-    zk = spawn([weir, "zookeeper", "--dir", f"{data}/zookeeper", "--port", str(zk_port)], f"{data}/zookeeper.log")
-    wait_port(zk_port, zk, f"{data}/zookeeper.log")
-    procs, ports = [zk], []
-    for i in range(brokers):
-        port = free_port()
-        ports.append(port)
-        procs.append(spawn([weir, "server", "--set", f"broker.id={i}", "--set", f"zookeeper.connect=127.0.0.1:{zk_port}",
-                            "--set", f"listeners=PLAINTEXT://127.0.0.1:{port}", "--set", f"log.dirs={data}/broker-{i}",
-                            "--set", "metrics.port=0"], f"{data}/broker-{i}.log"))
-    for i, port in enumerate(ports):
-        wait_port(port, procs[i + 1], f"{data}/broker-{i}.log")
-    return Processes("weir", ",".join(f"127.0.0.1:{p}" for p in ports), procs)
-
-
-def start_kafka(java, data, brokers):
-    env = dict(os.environ, KAFKA_JAVA=java)
-    script = os.path.join(ROOT, "bench", "kafka-reference.sh")
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    ports = [(free_port(), free_port()) for _ in range(brokers)]
-    voters = ",".join(f"{i + 1}@127.0.0.1:{c}" for i, (_, c) in enumerate(ports))
-    procs = []
-    for i, (port, controller) in enumerate(ports):
-        procs.append(spawn([script, str(port), f"{data}/kafka-{i}", str(i + 1), str(controller), voters, cluster_id],
-                           f"{data}/kafka-{i}.log", env))
-    for i, (port, _) in enumerate(ports):
-        wait_port(port, procs[i], f"{data}/kafka-{i}.log")
-    return Processes("kafka", ",".join(f"127.0.0.1:{p}" for p, _ in ports), procs)
 
 
 def tool(main_class, args, timeout_s=900):
@@ -185,7 +55,7 @@ def create_topic(bootstrap, topic, partitions, rf, configs=()):
 
 
 PRODUCER_SUMMARY = re.compile(
-    r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, "
+    r"(\d+)( steady state)? records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, "
     r"(\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th")
 
 
@@ -197,13 +67,42 @@ def produce(brokers, topic, records, size, acks, rate=-1, props=(), warmup=0):
     cpu0 = brokers.cpu()
     out = tool("org.apache.kafka.tools.ProducerPerformance", args)
     cpu = brokers.cpu() - cpu0
-    summaries = [PRODUCER_SUMMARY.search(line) for line in out.splitlines()]
-    summaries = [m for m in summaries if m]
+    # With --warmup-records the tool prints the whole run's summary, then "N steady state records
+    # sent, ..." for the records after the warm-up: that one is the measurement. (Until 2026-12-04 the
+    # pattern did not match it, so the fixed-rate rows reported the whole run, start-up included.)
+    summaries = [m for m in map(PRODUCER_SUMMARY.search, out.splitlines()) if m and bool(m.group(2)) == bool(warmup)]
     if not summaries:
-        raise RuntimeError(f"no summary from ProducerPerformance: {out[-1000:]}")
-    m = summaries[-1]   # with --warmup-records the last summary is the steady state
-    return {"records/s": float(m.group(2)), "MB/s": float(m.group(3)), "p50 ms": int(m.group(6)),
-            "p99 ms": int(m.group(8)), "p99.9 ms": int(m.group(9)), "CPU s/M": cpu * 1e6 / records}
+        raise RuntimeError(f"no {'steady-state ' if warmup else ''}summary from ProducerPerformance: {out[-1000:]}")
+    m = summaries[-1]
+    if rate > 0:
+        check_steady(brokers.kind, topic, rate, float(m.group(3)), out)
+    return {"records/s": float(m.group(3)), "MB/s": float(m.group(4)), "p50 ms": int(m.group(7)),
+            "p99 ms": int(m.group(9)), "p99.9 ms": int(m.group(10)), "CPU s/M": cpu * 1e6 / records}
+
+
+NOTES = []   # fixed-rate runs whose measured part was not at the target rate; printed under the table
+WINDOW = re.compile(r"^\d+ records sent, ([\d.]+) records/sec .*, ([\d.]+) ms max latency\.$")
+
+
+def check_steady(kind, topic, rate, steady_rate, out):
+    """A fixed-rate run measures the broker only if the client sent at the target rate throughout the
+    measured part. ProducerPerformance's throttler catches up after any stall (most of all the start:
+    the first send waits for metadata while the throttler's clock runs, and the fresh client JVM is
+    still compiling), so a run whose start-up backlog reaches into the measured part shows the
+    client's queue (up to buffer.memory / throughput: 0.4-1 s) as the brokers' p99. The warm-up is
+    long enough for that on a machine with headroom; this says when it was not (the client's steady
+    rate is off the target by more than 2 %, or a 5 s window of it is off by more than 5 %)."""
+    lines = out.splitlines()
+    steady = lines[lines.index("In steady state."):] if "In steady state." in lines else []
+    windows = [(float(w.group(1)), float(w.group(2))) for w in map(WINDOW.match, steady) if w]
+    log(f"    {topic}: steady-state 5 s windows (records/s, max ms): "
+        + ", ".join(f"({r:,.0f}, {mx:,.0f})" for r, mx in windows))
+    off = [r for r, _ in windows if abs(r / rate - 1) > 0.05]
+    if (abs(steady_rate / rate - 1) > 0.02 or off) and not topic.endswith("-warm"):   # the warm-up round does not count
+        NOTES.append(f"{kind}, {topic}: the client did not hold {rate:,} records/s in the measured part "
+                     f"({steady_rate:,.0f}/s; 5 s windows {', '.join(f'{r:,.0f}' for r, _ in windows)}): "
+                     f"its latencies include the client's own queue")
+        log(f"    NOT STEADY: {NOTES[-1]}")
 
 
 def consume(brokers, topic, records):
@@ -230,10 +129,13 @@ def end_to_end(brokers, topic, records, size, acks):
             "CPU s/M": cpu * 1e6 / records}
 
 
-SIZES = {  # records of 100 B, records of 1 KiB, fixed-rate seconds, their warm-up, end-to-end, cluster
+# records of 100 B, records of 1 KiB, fixed-rate seconds, their warm-up, end-to-end, cluster. The
+# fixed-rate warm-up (10 s) outlasts the client's start-up backlog (see check_steady), which took
+# 4-5 s on this machine with some headroom; with 2-5 s the rows measured that backlog.
+SIZES = {
     "tiny": (200_000, 50_000, 2, 1, 300, 100_000),
-    "quick": (1_000_000, 200_000, 8, 2, 2_000, 500_000),
-    "full": (3_000_000, 1_000_000, 20, 5, 5_000, 2_000_000),
+    "quick": (1_000_000, 200_000, 8, 10, 2_000, 500_000),
+    "full": (3_000_000, 1_000_000, 20, 10, 5_000, 2_000_000),
 }
 
 
@@ -437,12 +339,12 @@ def main():
               f"Kafka: -Xms1g -Xmx1g G1), CPU = user+sys of the broker processes (Weir's cluster includes its "
               f"ZooKeeper) per million records; client tools kafka-tools 4.3.1 on the default `java`. "
               f"Machine: {machine_line}.")
-    body = table(rows)
+    body = table(rows) + "".join(f"\n\nNot steady: {n}" for n in NOTES)
     print(f"\n{header}\n\n{body}")
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", f"compare-{time.strftime('%Y%m%d-%H%M%S')}.json"), "w") as f:
         json.dump({"header": header, "single": single_rounds, "single_rss": single_rss,
-                   "cluster": cluster_rounds, "cluster_rss": cluster_rss}, f, indent=1)
+                   "cluster": cluster_rounds, "cluster_rss": cluster_rss, "not_steady": NOTES}, f, indent=1)
     if not opts.no_docs:
         with open(os.path.join(ROOT, "docs", "benchmarks.md"), "a") as f:
             f.write(f"\n### {'Quick' if opts.quick else 'Full'} run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "

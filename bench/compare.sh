@@ -15,15 +15,15 @@
 # Kafka) warms the JIT of the very processes that are measured and is not counted; then each
 # round runs the workloads on Weir, then on Kafka, on new topics. Default: 3 rounds (about 30
 # min); --quick: 1 round, smaller runs, no g2 (about 5 min on a quiet machine).
-# Per workload: records/s, MB/s, latency percentiles (the steady state: ProducerPerformance's
-# --warmup-records), the brokers' CPU seconds (user+sys from /proc, the measured side only) per
+# Per workload: records/s, MB/s, latency percentiles (fixed-rate rows: the steady state after
+# ProducerPerformance's --warmup-records of 10 s; a run whose client did not hold the target rate in
+# it is listed under the table as "Not steady"), the brokers' CPU seconds (user+sys from /proc, the measured side only) per
 # million records; per side: peak resident memory (VmHWM summed over its processes).
 # Prints the medians and Weir/Kafka ratios with the targets of the benchmark issue and appends
 # them to docs/benchmarks.md (not with --no-docs); every run's figures are kept in
 # bench/results/compare-<time>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/cluster-lib.sh
 
 if [ ! -d bench/target/kafka-lib ]; then
     echo "resolving Apache Kafka 4.3.1 (broker and tools) from Maven Central (once)" >&2
@@ -31,5 +31,5 @@ if [ ! -d bench/target/kafka-lib ]; then
 fi
 DATA=$(mktemp -d /tmp/weir-compare.XXXXXX)
 trap 'rm -rf "$DATA"' EXIT
-snapshot_weir
+WEIR=$(python3 bench/launcher.py snapshot "$DATA")   # brokers run from a copy of the build
 python3 bench/compare.py --weir "$WEIR" "$@"
