@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.MetadataRequest;
@@ -30,17 +29,8 @@ import io.weir.common.Time;
 @Timeout(60)
 class RequestFrameOwnershipTest {
 
-    private static final ConnectionInfo CONNECTION = new ConnectionInfo("test-connection", null, "PLAINTEXT");
-    private static final RequestCompletion IGNORED = new RequestCompletion() {
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void complete(Request request, Send response, boolean close) {
-        }
-    };
+    private static final ConnectionInfo CONNECTION = TestRequests.CONNECTION;
+    private static final RequestCompletion IGNORED = TestRequests.IGNORED;
 
     private final RequestParser parser = new RequestParser((api, version) -> api.isVersionSupported(version));
     private ByteBuf frame;
