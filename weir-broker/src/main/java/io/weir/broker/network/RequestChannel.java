@@ -12,42 +12,28 @@ import java.util.concurrent.locks.LockSupport;
  * request (at most one per connection) and stops reading, registering a waiter; each request a
  * handler takes wakes one waiter, which passes the wake-up on while there is room.
  *
- * <p>A handler thread that finds the queue empty spins a few tens of microseconds before it
- * parks: a pipelining connection's next request follows its previous response within about that
- * time (the connection reads ahead), and a request taken by a spinning handler costs no unpark and
- * no park (about three futex calls per request otherwise). It spins by yielding its core, not by
- * busy-waiting: on a machine with few cores the network thread that will hand it the next request
- * may need that very core. A new
- * request wakes a parked handler only when more requests are queued than handlers spin, and then
- * the one that parked last, its caches being the warmest. The queue itself is lock-free, so a spinning handler never
- * contends with a network thread for a lock.
+ * <p>The queue itself is lock-free with a bounded count, so a network thread never waits for a
+ * handler's lock; a new request wakes the handler that parked last, its caches being the warmest.
+ * (A handler that yielded its core up to 50 times before parking took about 700 futex calls
+ * instead of 15,000 over 4,771 produce requests, but spent them as 23,000 {@code sched_yield}
+ * calls and more CPU per record: 4.3 against 3.8 s per million records of 1 KiB, measured with
+ * {@code bench/diagnostics/broker-profile.sh}; so handlers park at once.)
  *
  * <p>Thread-safe.
  */
 public final class RequestChannel {
 
-    /** Empty polls a handler makes, each after yielding its core, before it parks: some tens of µs. */
-    static final int DEFAULT_SPIN_TRIES = 50;
-
     private final int capacity;
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger spinning = new AtomicInteger();
     private final ConcurrentLinkedDeque<Thread> parked = new ConcurrentLinkedDeque<>();
-    private final int spinTries;
 
     public RequestChannel(int queuedMaxRequests) {
-        this(queuedMaxRequests, DEFAULT_SPIN_TRIES);
-    }
-
-    /** {@code spinTries} 0 parks a handler as soon as it finds the queue empty. */
-    RequestChannel(int queuedMaxRequests, int spinTries) {
         if (queuedMaxRequests < 1) {
             throw new IllegalArgumentException("queued.max.requests must be at least 1, got " + queuedMaxRequests);
         }
         this.capacity = queuedMaxRequests;
-        this.spinTries = spinTries;
     }
 
     /** Requests waiting for a handler thread. */
@@ -71,14 +57,11 @@ public final class RequestChannel {
             return false;
         }
         queue.add(request);
-        // A spinning handler takes it, unless more are queued than handlers spin. A handler that
-        // stops spinning counts itself parked and then looks at the queue once more, so a
-        // request offered meanwhile is not missed.
-        if (size.get() > spinning.get()) {
-            Thread handler = parked.pollFirst();
-            if (handler != null) {
-                LockSupport.unpark(handler);
-            }
+        // A handler about to park counts itself parked and then looks at the queue once more,
+        // so a request offered meanwhile is not missed.
+        Thread handler = parked.pollFirst();
+        if (handler != null) {
+            LockSupport.unpark(handler);
         }
         return true;
     }
@@ -111,9 +94,6 @@ public final class RequestChannel {
     Request receive(long timeoutMs) throws InterruptedException {
         Request request = poll();
         if (request == null) {
-            request = spin();
-        }
-        if (request == null) {
             request = park(timeoutMs);
         }
         if (request != null) {
@@ -130,29 +110,11 @@ public final class RequestChannel {
         return request;
     }
 
-    private Request spin() {
-        spinning.incrementAndGet();
-        try {
-            for (int i = 0; i < spinTries; i++) {
-                Thread.yield();
-                if (!queue.isEmpty()) {
-                    Request request = poll();
-                    if (request != null) {
-                        return request;
-                    }
-                }
-            }
-            return null;
-        } finally {
-            spinning.decrementAndGet();
-        }
-    }
-
     private Request park(long timeoutMs) throws InterruptedException {
         Thread self = Thread.currentThread();
         parked.addFirst(self);
         try {
-            Request request = poll(); // an offer that saw this thread spinning woke nobody
+            Request request = poll(); // an offer before this thread counted itself parked woke nobody
             if (request == null) {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
                 if (Thread.interrupted()) {

@@ -42,7 +42,7 @@ class RequestChannelTest {
 
     @Test
     void offersBeyondQueuedMaxRequestsAreRefusedAndAWaiterRunsOnceATakeMakesRoom() throws Exception {
-        RequestChannel channel = new RequestChannel(2, 0);
+        RequestChannel channel = new RequestChannel(2);
         assertThat(channel.offer(request(1))).isTrue();
         assertThat(channel.offer(request(2))).isTrue();
         assertThat(channel.isFull()).isTrue();
@@ -62,7 +62,7 @@ class RequestChannelTest {
 
     @Test
     void aParkedHandlerIsWokenByTheNextRequest() throws Exception {
-        RequestChannel channel = new RequestChannel(4, 0);
+        RequestChannel channel = new RequestChannel(4);
         AtomicReference<Request> taken = new AtomicReference<>();
         CountDownLatch receiving = new CountDownLatch(1);
         Thread handler = new Thread(() -> {
@@ -89,10 +89,10 @@ class RequestChannelTest {
 
     @Test
     void noRequestWaitsForAHandlerThatMissedItsWakeUp() throws Exception {
-        // One request at a time, each at a random moment of the handlers' spin-then-park cycle:
+        // One request at a time, each at a random moment of the handlers' poll-then-park cycle:
         // a request whose wake-up is lost stays queued and the wait for it times out.
-        for (int spinTries : new int[] {0, 3, 50}) {
-            RequestChannel channel = new RequestChannel(64, spinTries);
+        for (int seed = 0; seed < 3; seed++) {
+            RequestChannel channel = new RequestChannel(64);
             Set<Integer> taken = ConcurrentHashMap.newKeySet();
             AtomicBoolean done = new AtomicBoolean();
             ExecutorService handlers = Executors.newFixedThreadPool(2);
@@ -108,14 +108,14 @@ class RequestChannelTest {
                         return null;
                     });
                 }
-                java.util.Random random = new java.util.Random(spinTries);
+                java.util.Random random = new java.util.Random(seed);
                 for (int i = 0; i < 2_000; i++) {
                     int id = i;
                     for (int pause = random.nextInt(2_000); pause > 0; pause--) {
                         Thread.onSpinWait();
                     }
                     assertThat(channel.offer(request(id))).isTrue();
-                    Await.until("request " + id + " taken (spin tries " + spinTries + ")",
+                    Await.until("request " + id + " taken (seed " + seed + ")",
                         java.time.Duration.ofSeconds(10), () -> taken.contains(id));
                 }
             } finally {
