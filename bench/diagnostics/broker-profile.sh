@@ -47,7 +47,7 @@ consume() {   # topic records
     tool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$1" \
         --num-records "$2" --timeout 120000 --group "profile-$RANDOM"
 }
-cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+cpu() { "$ROOT/bench/launcher.py" cpu "$DATA"; }
 run() {       # workload round
     case "$1" in
         a) produce "a$2" 2000000 1 100 ;;
@@ -59,7 +59,7 @@ records() { case "$1" in c) echo 300000 ;; *) echo 2000000 ;; esac; }
 measure() {   # workload round
     local c0 c1
     c0=$(cpu); run "$1" "$2" >/dev/null; c1=$(cpu)
-    echo "round $2 $1: broker CPU $(echo "scale=3; ($c1 - $c0) / $(getconf CLK_TCK) * 1000000 / $(records "$1")" | bc) s per M records"
+    echo "round $2 $1: broker CPU $(echo "scale=3; ($c1 - $c0) * 1000000 / $(records "$1")" | bc) s per M records"
 }
 
 produce warm "$WARM" 1 100 >/dev/null

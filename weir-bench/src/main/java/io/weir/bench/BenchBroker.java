@@ -91,13 +91,12 @@ final class BenchBroker implements AutoCloseable {
         process.waitFor();
     }
 
-    /** SIGTERM: a clean stop with controlled shutdown. Returns {@link System#nanoTime()} at its exit. */
-    long stop(long timeoutMs) throws InterruptedException {
+    /** SIGTERM: a clean stop with controlled shutdown; returns once the process has exited. */
+    void stop(long timeoutMs) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("broker " + id + " did not exit within " + timeoutMs + " ms of SIGTERM");
         }
-        return System.nanoTime();
     }
 
     void restart() {

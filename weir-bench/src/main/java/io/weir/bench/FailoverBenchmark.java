@@ -170,7 +170,8 @@ public final class FailoverBenchmark {
         double errors = producer.producerMetric("record-error-total");
         int failuresBefore = producer.failures().size();
         long termNs = TIME.nanoseconds();
-        long exitNs = victim.stop(WAIT.toMillis());
+        victim.stop(WAIT.toMillis());
+        long exitNs = TIME.nanoseconds();
         awaitProgress("after shutdown round " + round);
         LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
         long gapMs = ms(producer.longestAckGapNs(termNs, exitNs + TimeUnit.SECONDS.toNanos(1)));

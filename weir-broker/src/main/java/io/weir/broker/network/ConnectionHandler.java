@@ -112,7 +112,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         }
         hold(msg);
         dispatchNext();
-        updateReading();
     }
 
     @Override
@@ -125,7 +124,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             readGate.pause(ctx);
             pending.add(new FrameError(cause.getMessage()));
             dispatchNext();
-            updateReading();
         } else if (cause instanceof IOException) {
             LOG.debug("Connection {} failed: {}", id(), cause.toString());
             close();
@@ -185,8 +183,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         onEventLoop(() -> onCompleted(request, response, close));
     }
 
-    /** Hands the next held frame to the handlers if none of this connection's requests is there. */
+    /**
+     * Hands the next held frame to the handlers if none of this connection's requests is there,
+     * then reads on or pauses as the frames now held allow.
+     */
     private void dispatchNext() {
+        dispatchHeld();
+        updateReading();
+    }
+
+    private void dispatchHeld() {
         while (inFlight == null && (!closing || peerClosed)) {
             Object next = take();
             if (next == null) {
@@ -302,7 +308,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             inFlight = null;
             if (peerClosed) {
                 dispatchNext();
-                updateReading();
             }
             return;
         }
@@ -313,7 +318,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             doneListener.onRequestDone(request, time.nanoseconds());
             inFlight = null;
             dispatchNext();
-            updateReading();
         } else {
             write(request, response);
         }
@@ -346,7 +350,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         if (inFlight == request) {
             inFlight = null;
             dispatchNext();
-            updateReading();
         }
     }
 
