@@ -3,11 +3,13 @@ package io.weir.broker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,9 @@ import io.weir.broker.control.ControlPlaneClient;
 import io.weir.broker.control.ControlPlaneServer;
 import io.weir.broker.control.ControlledShutdownRequest;
 import io.weir.broker.metrics.BrokerMetrics;
+import io.weir.broker.network.ApiRequestHandler;
 import io.weir.broker.network.Endpoint;
+import io.weir.broker.network.InlineHandling;
 import io.weir.broker.network.RequestChannel;
 import io.weir.broker.network.RequestHandlerPool;
 import io.weir.broker.network.SocketServer;
@@ -120,10 +124,14 @@ public final class Broker implements AutoCloseable {
     private void startNetwork(BrokerContext ctx) {
         KafkaApis apis = ApiRegistry.create(ctx);
         requestChannel = new RequestChannel(config.getInt(BrokerConfig.QUEUED_MAX_REQUESTS));
-        startupGate = new StartupGate(metrics.requestMetrics().meter(apis));
+        ApiRequestHandler metered = metrics.requestMetrics().meter(apis);
+        startupGate = new StartupGate(metered);
         handlerPool = new RequestHandlerPool(config.numIoThreads(), requestChannel, startupGate, time);
+        InlineHandling inline = config.getBoolean(BrokerConfig.NETWORK_INLINE_REQUESTS_ENABLE)
+            ? new InlineHandling(EnumSet.of(ApiKeys.PRODUCE, ApiKeys.FETCH), metered, startupGate::isOpen)
+            : InlineHandling.NONE;
         socketServer = new SocketServer(config.socketServerConfig(), requestChannel, apis, time,
-            metrics.requestMetrics());
+            metrics.requestMetrics(), inline);
         socketServer.startup();
     }
 

@@ -51,6 +51,7 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
     public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
     public static final String SOCKET_READ_AHEAD_BYTES = "weir.socket.read.ahead.bytes";
+    public static final String NETWORK_INLINE_REQUESTS_ENABLE = "weir.network.inline.requests.enable";
     public static final String MAX_CONNECTIONS = "max.connections";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String NUM_PARTITIONS = "num.partitions";
@@ -164,6 +165,9 @@ public final class BrokerConfig extends AbstractConfig {
             .define(SOCKET_READ_AHEAD_BYTES, Type.INT, SocketServerConfig.DEFAULT_READ_AHEAD_BYTES, atLeast(0), LOW,
                 "Bytes of further requests a connection reads and holds while one of its requests is being handled "
                     + "(Weir's own; 0 reads nothing more until the response is sent, as Kafka does).")
+            .define(NETWORK_INLINE_REQUESTS_ENABLE, Type.BOOLEAN, true, LOW,
+                "Network threads handle Produce and Fetch themselves instead of handing them to the request handler "
+                    + "threads (Weir's own; false hands every request over, as Kafka does).")
             .define(MAX_CONNECTIONS, Type.INT, Integer.MAX_VALUE, atLeast(0), MEDIUM,
                 "Connections allowed at once.")
             .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, 600000L, MEDIUM, "Idle connections are closed after this.")

@@ -29,6 +29,11 @@ final class StartupGate implements ApiRequestHandler {
         open.countDown();
     }
 
+    /** True once requests go through without waiting. */
+    boolean isOpen() {
+        return open.getCount() == 0;
+    }
+
     @Override
     public void handle(Request request) throws Exception {
         open.await();

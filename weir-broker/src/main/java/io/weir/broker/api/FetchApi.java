@@ -34,7 +34,8 @@ import io.weir.broker.server.ReplicaManager.FetchPosition;
  * a leader may answer with a preferred read replica and no records, a follower serves it up to its
  * own HW (KIP-392).
  *
- * <p>Stateless apart from the session cache; runs on handler threads.
+ * <p>Stateless apart from the session cache; runs on network threads (or handler threads,
+ * {@code weir.network.inline.requests.enable=false}) and must not block.
  */
 public final class FetchApi implements ApiHandler {
 

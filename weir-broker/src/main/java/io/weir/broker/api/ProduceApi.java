@@ -28,7 +28,8 @@ import io.weir.broker.server.ProducePartitionResult;
  * response; as in Kafka, a failed acks=0 produce closes the connection so the client learns
  * something went wrong.
  *
- * <p>Stateless; runs on handler threads, completes on whichever thread completes the append.
+ * <p>Stateless; runs on network threads (or handler threads, {@code weir.network.inline.requests.enable=false})
+ * and must not block; completes on whichever thread completes the append.
  */
 public final class ProduceApi implements ApiHandler {
 

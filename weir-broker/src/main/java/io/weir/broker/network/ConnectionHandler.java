@@ -33,6 +33,8 @@ import io.weir.common.Time;
  * pauses while that much is held, while the request queue is full, or while the channel is over
  * its write-buffer high water mark (a client that does not read its responses).
  *
+ * <p>Produce and fetch are handled right here on the event loop when {@link InlineHandling} says so.
+ *
  * <p>Confined to the connection's event loop, except {@link #complete} and {@link #isOpen}, which
  * any thread may call; completion is handed to the event loop.
  */
@@ -51,6 +53,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private final long connectionIndex;
     private final RequestParser parser;
     private final RequestChannel requestChannel;
+    private final InlineHandling inline;
     private final ReadGate readGate;
     private final Time time;
     private final RequestDoneListener doneListener;
@@ -67,11 +70,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private boolean waitingForSpace;
 
     ConnectionHandler(String listenerName, long connectionIndex, RequestParser parser, RequestChannel requestChannel,
-                      ReadGate readGate, Time time, RequestDoneListener doneListener, int readAheadBytes) {
+                      InlineHandling inline, ReadGate readGate, Time time, RequestDoneListener doneListener,
+                      int readAheadBytes) {
         this.listenerName = listenerName;
         this.connectionIndex = connectionIndex;
         this.parser = parser;
         this.requestChannel = requestChannel;
+        this.inline = inline;
         this.readGate = readGate;
         this.time = time;
         this.doneListener = doneListener;
@@ -243,8 +248,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         }
     }
 
+    /**
+     * Handles the request here if it is one the network thread handles inline, else queues it for
+     * the handler threads. Inline or not, its completion comes back as a task on this event loop,
+     * so the next request is dispatched from there and never re-enters this loop.
+     */
     private void submit(Request request) {
-        if (!requestChannel.offer(request)) {
+        if (inline.accepts(request)) {
+            RequestHandlerPool.handle(inline.handler(), request, time);
+        } else if (!requestChannel.offer(request)) {
             requestChannel.whenSpace(() -> onEventLoop(() -> retrySubmit(request)));
         }
     }

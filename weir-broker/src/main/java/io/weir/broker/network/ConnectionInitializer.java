@@ -28,6 +28,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     private final SocketServerConfig config;
     private final RequestParser parser;
     private final RequestChannel requestChannel;
+    private final InlineHandling inline;
     private final Time time;
     private final RequestDoneListener doneListener;
     private final AtomicInteger connectionCount;
@@ -35,12 +36,13 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup connections;
 
     ConnectionInitializer(String listenerName, SocketServerConfig config, RequestParser parser,
-                          RequestChannel requestChannel, Time time, RequestDoneListener doneListener,
+                          RequestChannel requestChannel, InlineHandling inline, Time time, RequestDoneListener doneListener,
                           AtomicInteger connectionCount, AtomicLong connectionIndex, ChannelGroup connections) {
         this.listenerName = listenerName;
         this.config = config;
         this.parser = parser;
         this.requestChannel = requestChannel;
+        this.inline = inline;
         this.time = time;
         this.doneListener = doneListener;
         this.connectionCount = connectionCount;
@@ -68,6 +70,6 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
             .addLast("readGate", readGate)
             .addLast("frame", new RequestFrameDecoder(config.socketRequestMaxBytes()))
             .addLast("connection", new ConnectionHandler(listenerName, connectionIndex.getAndIncrement(), parser,
-                requestChannel, readGate, time, doneListener, config.readAheadBytes()));
+                requestChannel, inline, readGate, time, doneListener, config.readAheadBytes()));
     }
 }

@@ -64,8 +64,16 @@ public final class RequestHandlerPool implements AutoCloseable {
         }
     }
 
-    /** Calls the handler; on an exception answers with the API's error response. */
     void handle(Request request) {
+        handle(handler, request, time);
+    }
+
+    /**
+     * Calls {@code handler}; on an exception answers with the API's error response. Gives the
+     * request's frame back when the handler returns. Also used by network threads for requests
+     * they handle inline ({@link InlineHandling}).
+     */
+    static void handle(ApiRequestHandler handler, Request request, Time time) {
         try {
             handler.handle(request);
         } catch (Throwable t) {

@@ -41,6 +41,7 @@ public final class SocketServer implements AutoCloseable {
 
     private final SocketServerConfig config;
     private final RequestChannel requestChannel;
+    private final InlineHandling inline;
     private final RequestParser parser;
     private final Time time;
     private final boolean preferEpoll;
@@ -64,14 +65,21 @@ public final class SocketServer implements AutoCloseable {
     /** {@code doneListener} hears of every request whose response was written (or that needed none). */
     public SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis,
                         Time time, RequestDoneListener doneListener) {
-        this(config, requestChannel, supportedApis, time, true, doneListener);
+        this(config, requestChannel, supportedApis, time, true, doneListener, InlineHandling.NONE);
+    }
+
+    /** {@code inline} names the requests the network threads handle themselves. */
+    public SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis,
+                        Time time, RequestDoneListener doneListener, InlineHandling inline) {
+        this(config, requestChannel, supportedApis, time, true, doneListener, inline);
     }
 
     /** With {@code preferEpoll} false the NIO transport is used even where epoll is available. */
     SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis, Time time,
-                 boolean preferEpoll, RequestDoneListener doneListener) {
+                 boolean preferEpoll, RequestDoneListener doneListener, InlineHandling inline) {
         this.config = config;
         this.requestChannel = requestChannel;
+        this.inline = inline;
         this.parser = new RequestParser(supportedApis);
         this.time = time;
         this.preferEpoll = preferEpoll;
@@ -112,7 +120,7 @@ public final class SocketServer implements AutoCloseable {
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-            .childHandler(new ConnectionInitializer(endpoint.listenerName(), config, parser, requestChannel, time,
+            .childHandler(new ConnectionInitializer(endpoint.listenerName(), config, parser, requestChannel, inline, time,
                 doneListener, connectionCount, connectionIndex, connections));
         if (config.socketSendBufferBytes() != -1) {
             bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBufferBytes());

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -17,6 +19,7 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,10 +54,18 @@ class RequestCodecTest {
     }
 
     private EmbeddedChannel newChannel(int readAheadBytes) {
+        return newChannel(readAheadBytes, InlineHandling.NONE);
+    }
+
+    private EmbeddedChannel newChannel(InlineHandling inline) {
+        return newChannel(SocketServerConfig.DEFAULT_READ_AHEAD_BYTES, inline);
+    }
+
+    private EmbeddedChannel newChannel(int readAheadBytes, InlineHandling inline) {
         SocketServerConfig config = ServerFixture.config(b -> b.maxRequestBytes(MAX_REQUEST_BYTES)
             .readAheadBytes(readAheadBytes));
         ConnectionInitializer initializer = new ConnectionInitializer("PLAINTEXT", config,
-            new RequestParser(new TestApis()), requestChannel, Time.SYSTEM, RequestDoneListener.NONE,
+            new RequestParser(new TestApis()), requestChannel, inline, Time.SYSTEM, RequestDoneListener.NONE,
             new AtomicInteger(), new AtomicLong(), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         EmbeddedChannel channel = new EmbeddedChannel(initializer);
         channels.add(channel);
@@ -233,6 +244,71 @@ class RequestCodecTest {
         take().closeConnection();
         channel.runPendingTasks();
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anInlineApiIsHandledOnTheNetworkThreadWithoutTheRequestQueue() {
+        List<Thread> handledOn = new ArrayList<>();
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, r -> {
+            handledOn.add(Thread.currentThread());
+            r.sendResponse(TestApis.metadata(r.body(MetadataRequest.class)));
+        });
+        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, () -> true));
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 4, "orders")));
+        assertThat(handledOn).as("handled by the thread that read it").containsExactly(Thread.currentThread());
+        assertThat(requestChannel.size()).isZero();
+        channel.runPendingTasks();
+        MetadataResponse response = (MetadataResponse) readResponse(channel, ApiKeys.METADATA, (short) 12, 4);
+        assertThat(response.data().topics().iterator().next().name()).isEqualTo("orders");
+    }
+
+    @Test
+    void otherApisAndRequestsBeforeStartUpEndsGoToTheHandlerThreads() throws Exception {
+        AtomicBoolean open = new AtomicBoolean(false);
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, r -> {
+            throw new AssertionError("handled inline");
+        });
+        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, open::get));
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 1, "a")));
+        Request early = take();
+        assertThat(early.apiKey()).isEqualTo(ApiKeys.METADATA);
+        early.noResponse();
+        channel.runPendingTasks();
+        open.set(true);
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.apiVersions((short) 3, 2)));
+        assertThat(take().apiKey()).as("not an inline API").isEqualTo(ApiKeys.API_VERSIONS);
+    }
+
+    @Test
+    void pipelinedInlineRequestsAreHandledOneAtATimeInOrder() {
+        List<Request> handled = new ArrayList<>();
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, handled::add); // answered later, as a purgatory would
+        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, () -> true));
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 1, "a"),
+            Frames.metadata((short) 12, 2, "b")));
+        channel.runPendingTasks();
+        assertThat(handled).as("the second waits for the first's answer").hasSize(1);
+        handled.get(0).sendResponse(TestApis.metadata(handled.get(0).body(MetadataRequest.class)));
+        channel.runPendingTasks();
+        readResponse(channel, ApiKeys.METADATA, (short) 12, 1);
+        assertThat(handled).hasSize(2);
+        assertThat(handled.get(1).correlationId()).isEqualTo(2);
+        handled.get(1).sendResponse(TestApis.metadata(handled.get(1).body(MetadataRequest.class)));
+        channel.runPendingTasks();
+        readResponse(channel, ApiKeys.METADATA, (short) 12, 2);
+    }
+
+    @Test
+    void anInlineHandlerThatThrowsIsAnsweredWithTheApisErrorResponse() {
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, r -> {
+            throw new IllegalStateException("boom");
+        });
+        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, () -> true));
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 3, "t")));
+        channel.runPendingTasks();
+        MetadataResponse response = (MetadataResponse) readResponse(channel, ApiKeys.METADATA, (short) 12, 3);
+        assertThat(response.errors()).containsEntry("t", Errors.UNKNOWN_SERVER_ERROR);
+        assertThat(channel.isOpen()).isTrue();
     }
 
     /** ApiVersions v3+ uses request header v2: key, version, correlation id, client id, tagged fields. */

@@ -19,8 +19,13 @@ final class ServerFixture implements AutoCloseable {
 
     ServerFixture(SocketServerConfig config, TestApis apis, int ioThreads, boolean preferEpoll, Time time,
                   RequestDoneListener doneListener) {
+        this(config, apis, ioThreads, preferEpoll, time, doneListener, InlineHandling.NONE);
+    }
+
+    ServerFixture(SocketServerConfig config, TestApis apis, int ioThreads, boolean preferEpoll, Time time,
+                  RequestDoneListener doneListener, InlineHandling inline) {
         requestChannel = new RequestChannel(config.queuedMaxRequests());
-        server = new SocketServer(config, requestChannel, apis, time, preferEpoll, doneListener);
+        server = new SocketServer(config, requestChannel, apis, time, preferEpoll, doneListener, inline);
         RequestHandlerPool pool = null;
         try {
             server.startup();
