@@ -26,6 +26,7 @@ import argparse
 import base64
 import glob
 import os
+import random
 import re
 import shutil
 import signal
@@ -41,9 +42,28 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free listening port below the ephemeral range. A port the kernel hands out for bind(0) comes
+    from the range it also uses for outgoing connections, so a running broker's client socket could
+    take it before the process meant to listen on it binds (a Kafka node of the 3-broker phase once
+    failed to start that way)."""
+    low = ephemeral_low()
+    for _ in range(200):
+        port = random.randrange(10000, low)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port found between 10000 and {low}")
+
+
+def ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return max(20000, int(f.read().split()[0]))
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def alive(pid):

@@ -3,8 +3,10 @@ package io.weir.storage;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
@@ -15,6 +17,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.weir.storage.checkpoint.AtomicFileWriter;
 import io.weir.storage.state.ProducerAppendSession;
 import io.weir.storage.state.SequenceCheck;
 
@@ -181,17 +184,26 @@ final class LogAppender {
             active.onBecomeInactiveSegment();
         }
         log.producerStateManager.updateMapEndOffset(base);
-        log.producerStateManager.takeSnapshot();
+        // Not fsynced under the lock, where it would stall every append (and the network thread
+        // that runs them) for two fsyncs; the flush below makes it durable before the recovery
+        // point passes it.
+        Optional<Path> snapshot = log.producerStateManager.takeSnapshot(false);
         LogSegment segment = LogSegment.open(log.dir(), base, log.config(), log.time, "", log.config().preallocate());
         log.segments.add(segment);
         log.nextOffsetMetadata = new LogOffsetMetadata(base, base, 0);
         LOG.debug("Rolled new segment {} of {}", base, log.dir());
-        log.scheduler.scheduleOnce("flush-log-" + log.topicPartition(), () -> flushQuietly(base), 0L);
+        log.scheduler.scheduleOnce("flush-log-" + log.topicPartition(), () -> flushQuietly(snapshot, base), 0L);
         return segment;
     }
 
-    private void flushQuietly(long upToOffsetExclusive) {
+    private void flushQuietly(Optional<Path> snapshot, long upToOffsetExclusive) {
         try {
+            if (snapshot.isPresent()) {
+                log.withIOHandling("Error flushing " + snapshot.get(), () -> {
+                    AtomicFileWriter.flushFile(snapshot.get());
+                    return null;
+                });
+            }
             flush(upToOffsetExclusive);
         } catch (RuntimeException e) {
             LOG.warn("Flush of {} up to {} failed", log.dir(), upToOffsetExclusive, e);

@@ -1,5 +1,6 @@
 package io.weir.storage;
 
+import static io.weir.storage.LogTestSupport.idempotent;
 import static io.weir.storage.LogTestSupport.records;
 import static io.weir.storage.LogTestSupport.recordsAt;
 import static io.weir.storage.LogTestSupport.values;
@@ -17,6 +18,8 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.weir.storage.state.ProducerSnapshotFile;
 
 class LogRecoveryTest {
 
@@ -64,6 +67,28 @@ class LogRecoveryTest {
             assertThat(recovered.appendAsLeader(records(1, "g"), 0).firstOffset()).isEqualTo(3);
             recovered.close();
         }
+    }
+
+    /**
+     * A roll writes its producer snapshot without fsync (its scheduled flush fsyncs it before the
+     * recovery point passes it), so a crash before that flush may leave the file empty.
+     */
+    @Test
+    void aRollsSnapshotLeftEmptyByACrashIsRebuiltFromTheLog() throws Exception {
+        Log log = open(tmp, Map.of());
+        long now = t.time.milliseconds();
+        log.appendAsLeader(idempotent(7L, (short) 0, 0, now, "a"), 0);
+        log.roll();
+        log.appendAsLeader(idempotent(7L, (short) 0, 1, now, "b"), 0);
+        Path snapshot = ProducerSnapshotFile.fileFor(t.dir, 1);
+        assertThat(snapshot).exists();
+        Files.write(snapshot, new byte[0]);
+
+        Log recovered = t.reopenAfterCrash(0);
+
+        assertThat(recovered.appendAsLeader(idempotent(7L, (short) 0, 0, now, "a"), 0).duplicate()).isTrue();
+        assertThat(recovered.appendAsLeader(idempotent(7L, (short) 0, 1, now, "b"), 0).duplicate()).isTrue();
+        assertThat(recovered.appendAsLeader(idempotent(7L, (short) 0, 2, now, "c"), 0).firstOffset()).isEqualTo(2);
     }
 
     @Test

@@ -32,16 +32,43 @@ public final class AtomicFileWriter {
 
     /** Writes {@code content} to {@code target} atomically and durably. */
     public static void write(Path target, ByteBuffer content) throws IOException {
+        write(target, content, true);
+    }
+
+    /**
+     * Writes {@code content} to {@code target} atomically; durably only when {@code sync}. Without
+     * it nothing is fsynced: the caller must {@link #flushFile} the target and {@link #flushDir}
+     * its directory before it relies on the content surviving a crash (a crash before that may
+     * leave the target empty or torn, so its readers must check it).
+     */
+    public static void write(Path target, ByteBuffer content, boolean sync) throws IOException {
         Path tmp = tmpFileFor(target);
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (content.hasRemaining()) {
                 channel.write(content);
             }
-            channel.force(true);
+            if (sync) {
+                channel.force(true);
+            }
         }
         moveAtomically(tmp, target);
-        flushDir(target.toAbsolutePath().getParent());
+        if (sync) {
+            flushDir(target.toAbsolutePath().getParent());
+        }
+    }
+
+    /** Fsyncs a file written with {@code sync} false; a file deleted meanwhile is skipped. */
+    public static void flushFile(Path file) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        try (channel) {
+            channel.force(true);
+        }
     }
 
     private static void moveAtomically(Path source, Path target) throws IOException {

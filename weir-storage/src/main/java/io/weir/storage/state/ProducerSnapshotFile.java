@@ -76,6 +76,11 @@ public final class ProducerSnapshotFile {
 
     /** Writes the entries to {@code file} atomically and durably. */
     public static void write(Path file, Collection<ProducerStateEntry> entries) throws IOException {
+        write(file, entries, true);
+    }
+
+    /** The same; fsynced only when {@code sync} (see {@link AtomicFileWriter#write(Path, ByteBuffer, boolean)}). */
+    public static void write(Path file, Collection<ProducerStateEntry> entries, boolean sync) throws IOException {
         int size = HEADER_SIZE;
         for (ProducerStateEntry entry : entries) {
             size += ENTRY_FIXED_SIZE + entry.batchMetadata().size() * BATCH_SIZE;
@@ -89,7 +94,7 @@ public final class ProducerSnapshotFile {
         }
         buffer.putInt(CRC_OFFSET, (int) crcOf(buffer.array(), size));
         buffer.flip();
-        AtomicFileWriter.write(file, buffer);
+        AtomicFileWriter.write(file, buffer, sync);
     }
 
     private static void writeEntry(ByteBuffer buffer, ProducerStateEntry entry) {

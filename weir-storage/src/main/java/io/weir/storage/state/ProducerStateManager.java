@@ -148,17 +148,30 @@ public final class ProducerStateManager {
         this.lastMapOffset = lastOffset;
     }
 
-    /** Writes a snapshot at the map end offset, unless one is already there. */
+    /** Writes a snapshot at the map end offset, unless one is already there, and fsyncs it. */
     public void takeSnapshot() throws IOException {
+        takeSnapshot(true);
+    }
+
+    /**
+     * Writes a snapshot at the map end offset, unless one is already there. Without {@code sync}
+     * it is not fsynced (a roll writes it under the log's lock and leaves the fsync to its
+     * scheduled flush, as Kafka does); a crash before that fsync may leave it torn, and a torn
+     * snapshot fails its CRC on load and is deleted.
+     *
+     * @return the file written, or empty if there already was one
+     */
+    public Optional<Path> takeSnapshot(boolean sync) throws IOException {
         if (snapshots.containsKey(lastMapOffset)) {
-            return;
+            return Optional.empty();
         }
         long start = time.hiResClockMs();
         Path file = ProducerSnapshotFile.fileFor(logDir, lastMapOffset);
-        ProducerSnapshotFile.write(file, producers.values());
+        ProducerSnapshotFile.write(file, producers.values(), sync);
         snapshots.put(lastMapOffset, file);
         log.debug("Wrote producer snapshot {} with {} producers in {} ms", file, producers.size(),
                 time.hiResClockMs() - start);
+        return Optional.of(file);
     }
 
     /**
