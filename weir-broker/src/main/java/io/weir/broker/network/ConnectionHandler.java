@@ -26,7 +26,10 @@ import io.weir.common.Time;
  * One connection's request cycle, Kafka's rule: a connection has at most one request in the
  * broker, and the next one is handed to the handlers only when that request is completed
  * (response written, no response, or close), so requests are handled and answered strictly in
- * order. Unlike Kafka, the connection may keep reading while a request is in the broker, up to
+ * order. A request handled inline and answered before its handler returned counts as completed
+ * once its response is queued on the channel, behind the responses before it: the held frames
+ * are then handled one after the other and their responses leave in one flush, while the channel
+ * stays writable. Unlike Kafka, the connection may keep reading while a request is in the broker, up to
  * {@code weir.socket.read.ahead.bytes} of further frames: they wait here, in order, with any
  * framing error behind them, so a client that pipelines (the Java producer keeps up to five
  * requests in flight) costs no mute, unmute and fresh read of the socket per request. Reading
@@ -68,6 +71,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private boolean peerClosed;
     private boolean inputClosed;
     private boolean waitingForSpace;
+    /** True while an inline handler runs on this loop: a completion meanwhile is taken synchronously. */
+    private boolean handlingInline;
+    private boolean completedInline;
+    private Send inlineResponse;
+    private boolean inlineClose;
+    /** Responses written to the channel since the last flush. */
+    private boolean unflushed;
+    private boolean dispatching;
+    private boolean dispatchAgain;
+    /** Between channelRead and channelReadComplete: flushing waits for the end of the read. */
+    private boolean reading;
 
     ConnectionHandler(String listenerName, long connectionIndex, RequestParser parser, RequestChannel requestChannel,
                       InlineHandling inline, ReadGate readGate, Time time, RequestDoneListener doneListener,
@@ -116,7 +130,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             return;
         }
         hold(msg);
+        reading = true;
         dispatchNext();
+    }
+
+    /** The end of a read: the answers to the frames it brought leave in one write. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        reading = false;
+        dispatchNext();
+        context.fireChannelReadComplete();
     }
 
     @Override
@@ -155,7 +178,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
-        updateReading();
+        dispatchNext();
         context.fireChannelWritabilityChanged();
     }
 
@@ -185,20 +208,47 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public void complete(Request request, Send response, boolean close) {
+        if (channel.eventLoop().inEventLoop() && handlingInline) {
+            // The inline handler answered before returning: dispatchHeld writes it and goes on.
+            completedInline = true;
+            inlineResponse = response;
+            inlineClose = close;
+            return;
+        }
         onEventLoop(() -> onCompleted(request, response, close));
     }
 
     /**
-     * Hands the next held frame to the handlers if none of this connection's requests is there,
-     * then reads on or pauses as the frames now held allow.
+     * Hands the next held frames to the handlers, one at a time, while each is answered at once
+     * (inline); flushes the responses written meanwhile with one write (at the end of the read when
+     * called from one); then reads on or pauses as the frames now held allow. A call from inside (a flush that completes a write or makes the
+     * channel writable again) makes the running call go round once more instead.
      */
     private void dispatchNext() {
-        dispatchHeld();
+        if (dispatching) {
+            dispatchAgain = true;
+            return;
+        }
+        dispatching = true;
+        try {
+            do {
+                dispatchAgain = false;
+                dispatchHeld();
+                if (unflushed && !reading) {
+                    unflushed = false;
+                    channel.flush();
+                }
+            } while (dispatchAgain);
+        } finally {
+            dispatching = false;
+        }
         updateReading();
     }
 
     private void dispatchHeld() {
-        while (inFlight == null && (!closing || peerClosed)) {
+        // An unwritable channel (a client that does not read) stops the dispatch; a closed one
+        // does not: what the peer sent before closing is still handled, its responses dropped.
+        while (inFlight == null && (!closing || peerClosed) && (channel.isWritable() || !channel.isActive())) {
             Object next = take();
             if (next == null) {
                 return;
@@ -219,6 +269,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             inFlight = request;
             submit(request);
         }
+    }
+
+    /** What an inline handler's synchronous answer does: as {@link #onCompleted}, without waiting for the write. */
+    private void onCompletedInline(Request request) {
+        Send response = inlineResponse;
+        boolean close = inlineClose;
+        completedInline = false;
+        inlineResponse = null;
+        if (!channel.isActive() || close || response == null) {
+            onCompleted(request, response, close);
+            return;
+        }
+        write(request, response, false);
+        inFlight = null;
     }
 
     private void hold(Object msg) {
@@ -250,12 +314,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     /**
      * Handles the request here if it is one the network thread handles inline, else queues it for
-     * the handler threads. Inline or not, its completion comes back as a task on this event loop,
-     * so the next request is dispatched from there and never re-enters this loop.
+     * the handler threads. An inline request answered before its handler returns is written here
+     * (flushed by {@link #dispatchNext} together with the answers after it) and the loop in
+     * {@link #dispatchHeld} moves on to the next frame; any other completion comes back as a task
+     * on this event loop.
      */
     private void submit(Request request) {
         if (inline.accepts(request)) {
-            RequestHandlerPool.handle(inline.handler(), request, time);
+            handlingInline = true;
+            try {
+                RequestHandlerPool.handle(inline.handler(), request, time);
+            } finally {
+                handlingInline = false;
+            }
+            if (completedInline) {
+                onCompletedInline(request);
+            }
         } else if (!requestChannel.offer(request)) {
             requestChannel.whenSpace(() -> onEventLoop(() -> retrySubmit(request)));
         }
@@ -331,11 +405,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             inFlight = null;
             dispatchNext();
         } else {
-            write(request, response);
+            write(request, response, true);
         }
     }
 
-    private void write(Request request, Send response) {
+    /**
+     * Writes the response. With {@code awaitWrite} the connection's next request waits until it
+     * is written (a response completed later, from another thread or task); without, the caller
+     * moves on at once and {@link #dispatchNext} flushes it with the responses after it.
+     */
+    private void write(Request request, Send response, boolean awaitWrite) {
         List<Object> messages;
         try {
             messages = OutboundMessages.of(response, channel.alloc());
@@ -348,7 +427,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         for (int i = 0; i < last; i++) {
             channel.write(messages.get(i)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
-        channel.writeAndFlush(messages.get(last)).addListener((ChannelFuture f) -> onResponseWritten(request, f));
+        ChannelFuture written = channel.write(messages.get(last));
+        written.addListener((ChannelFuture f) -> onResponseWritten(request, f));
+        if (awaitWrite) {
+            channel.flush();
+        } else {
+            unflushed = true;
+        }
     }
 
     private void onResponseWritten(Request request, ChannelFuture future) {

@@ -30,6 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -296,6 +298,49 @@ class RequestCodecTest {
         handled.get(1).sendResponse(TestApis.metadata(handled.get(1).body(MetadataRequest.class)));
         channel.runPendingTasks();
         readResponse(channel, ApiKeys.METADATA, (short) 12, 2);
+    }
+
+    @Test
+    void inlineAnswersToPipelinedRequestsLeaveInOrderInOneFlush() {
+        List<Integer> handled = new ArrayList<>();
+        TestApis apis = new TestApis().override(ApiKeys.METADATA, r -> {
+            handled.add(r.correlationId());
+            r.sendResponse(TestApis.metadata(r.body(MetadataRequest.class)));
+        });
+        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, () -> true));
+        AtomicInteger flushes = new AtomicInteger();
+        channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 1, "a"),
+            Frames.metadata((short) 12, 2, "b"), Frames.metadata((short) 12, 3, "c")));
+        channel.runPendingTasks();
+        assertThat(handled).containsExactly(1, 2, 3);
+        assertThat(flushes).as("three answers, one write to the socket").hasValue(1);
+        assertThat(correlationIdsWritten(channel)).containsExactly(1, 2, 3);
+        assertThat(requestChannel.size()).isZero();
+    }
+
+    private static List<Integer> correlationIdsWritten(EmbeddedChannel channel) {
+        ByteBuf out = Unpooled.buffer();
+        Object msg;
+        while ((msg = channel.readOutbound()) != null) {
+            ByteBuf buf = (ByteBuf) msg;
+            out.writeBytes(buf);
+            buf.release();
+        }
+        List<Integer> ids = new ArrayList<>();
+        while (out.isReadable()) {
+            int size = out.readInt();
+            ids.add(out.getInt(out.readerIndex()));
+            out.skipBytes(size);
+        }
+        out.release();
+        return ids;
     }
 
     @Test

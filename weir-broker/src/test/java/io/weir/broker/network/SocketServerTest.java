@@ -40,6 +40,61 @@ class SocketServerTest {
         return new ServerFixture(ServerFixture.config(b -> tweak.apply(b.maxRequestBytes(4096))), apis, 2, true);
     }
 
+    /** A server whose network threads handle Metadata themselves. */
+    private static ServerFixture inlineServer(TestApis apis) {
+        return new ServerFixture(ServerFixture.config(b -> b.maxRequestBytes(4096)), apis, 2, true,
+            io.weir.common.Time.SYSTEM, RequestDoneListener.NONE,
+            new InlineHandling(java.util.Set.of(ApiKeys.METADATA), apis, () -> true));
+    }
+
+    @Test
+    void inlineAnswersToPipelinedRequestsFollowRequestOrder() throws Exception {
+        AtomicInteger handledOffNetworkThreads = new AtomicInteger();
+        TestApis apis = new TestApis();
+        apis.override(ApiKeys.METADATA, request -> {
+            if (!Thread.currentThread().getName().startsWith("weir-network-thread")) {
+                handledOffNetworkThreads.incrementAndGet();
+            }
+            request.sendResponse(TestApis.metadata(request.body(MetadataRequest.class)));
+        });
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try (ServerFixture server = inlineServer(apis)) {
+            List<Future<?>> results = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int base = c * 1000;
+                results.add(clients.submit(() -> pipelineAndCheckOrder(server, base, 200)));
+            }
+            for (Future<?> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(handledOffNetworkThreads).hasValue(0);
+    }
+
+    @Test
+    void inlineRequestsSentBeforeTheClientClosedAreStillHandledInOrder() throws Exception {
+        List<Integer> handled = new CopyOnWriteArrayList<>();
+        TestApis apis = new TestApis();
+        apis.override(ApiKeys.METADATA, request -> {
+            handled.add(request.correlationId());
+            request.noResponse(); // as acks=0: a response to a closed client would be reset
+        });
+        try (ServerFixture server = inlineServer(apis)) {
+            try (TestClient client = server.client()) {
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                for (int i = 0; i < 20; i++) {
+                    all.writeBytes(Frames.metadata(METADATA_VERSION, i, "t" + i));
+                }
+                client.send(all.toByteArray());
+            }
+            Await.until("all 20 requests handled", () -> handled.size() == 20);
+            assertThat(handled).isEqualTo(java.util.stream.IntStream.range(0, 20).boxed().toList());
+            Await.until("the connection is gone", () -> server.server.connectionCount() == 0);
+        }
+    }
+
     static Stream<Arguments> badRequests() {
         return Stream.concat(RequestCodecTest.badFrames(), Stream.of(
             Arguments.of("frame cut short, then EOF", new byte[] {0, 0, 0, 100, 0, 18, 0, 3})));
