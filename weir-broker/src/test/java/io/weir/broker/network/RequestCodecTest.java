@@ -326,13 +326,7 @@ class RequestCodecTest {
     }
 
     private static List<Integer> correlationIdsWritten(EmbeddedChannel channel) {
-        ByteBuf out = Unpooled.buffer();
-        Object msg;
-        while ((msg = channel.readOutbound()) != null) {
-            ByteBuf buf = (ByteBuf) msg;
-            out.writeBytes(buf);
-            buf.release();
-        }
+        ByteBuf out = drainOutbound(channel);
         List<Integer> ids = new ArrayList<>();
         while (out.isReadable()) {
             int size = out.readInt();
@@ -369,6 +363,17 @@ class RequestCodecTest {
 
     private static AbstractResponse readResponse(EmbeddedChannel channel, ApiKeys api, short version,
                                                  int correlationId) {
+        ByteBuf out = drainOutbound(channel);
+        ByteBuffer buffer = out.nioBuffer();
+        out.release();
+        assertThat(buffer.getInt()).isEqualTo(buffer.remaining());
+        ResponseHeader header = ResponseHeader.parse(buffer, api.responseHeaderVersion(version));
+        assertThat(header.correlationId()).isEqualTo(correlationId);
+        return AbstractResponse.parseResponse(api, new ByteBufferAccessor(buffer), version);
+    }
+
+    /** Everything written to the channel so far, in one buffer (the caller releases it). */
+    private static ByteBuf drainOutbound(EmbeddedChannel channel) {
         ByteBuf out = Unpooled.buffer();
         Object msg;
         while ((msg = channel.readOutbound()) != null) {
@@ -376,11 +381,6 @@ class RequestCodecTest {
             out.writeBytes(buf);
             buf.release();
         }
-        ByteBuffer buffer = out.nioBuffer();
-        out.release();
-        assertThat(buffer.getInt()).isEqualTo(buffer.remaining());
-        ResponseHeader header = ResponseHeader.parse(buffer, api.responseHeaderVersion(version));
-        assertThat(header.correlationId()).isEqualTo(correlationId);
-        return AbstractResponse.parseResponse(api, new ByteBufferAccessor(buffer), version);
+        return out;
     }
 }

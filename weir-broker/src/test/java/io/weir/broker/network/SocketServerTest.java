@@ -57,18 +57,8 @@ class SocketServerTest {
             }
             request.sendResponse(TestApis.metadata(request.body(MetadataRequest.class)));
         });
-        ExecutorService clients = Executors.newFixedThreadPool(4);
         try (ServerFixture server = inlineServer(apis)) {
-            List<Future<?>> results = new ArrayList<>();
-            for (int c = 0; c < 4; c++) {
-                int base = c * 1000;
-                results.add(clients.submit(() -> pipelineAndCheckOrder(server, base, 200)));
-            }
-            for (Future<?> result : results) {
-                result.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            clients.shutdownNow();
+            pipelineFromFourClients(server, 200);
         }
         assertThat(handledOffNetworkThreads).hasValue(0);
     }
@@ -82,17 +72,23 @@ class SocketServerTest {
             request.noResponse(); // as acks=0: a response to a closed client would be reset
         });
         try (ServerFixture server = inlineServer(apis)) {
-            try (TestClient client = server.client()) {
-                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-                for (int i = 0; i < 20; i++) {
-                    all.writeBytes(Frames.metadata(METADATA_VERSION, i, "t" + i));
-                }
-                client.send(all.toByteArray());
-            }
-            Await.until("all 20 requests handled", () -> handled.size() == 20);
-            assertThat(handled).isEqualTo(java.util.stream.IntStream.range(0, 20).boxed().toList());
-            Await.until("the connection is gone", () -> server.server.connectionCount() == 0);
+            sendTwentyCloseAndAwaitThemHandled(server, handled);
         }
+    }
+
+    /** Sends 20 Metadata requests in one write, closes, and checks that all were handled, in order. */
+    private static void sendTwentyCloseAndAwaitThemHandled(ServerFixture server, List<Integer> handled)
+            throws Exception {
+        try (TestClient client = server.client()) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 20; i++) {
+                all.writeBytes(Frames.metadata(METADATA_VERSION, i, "t" + i));
+            }
+            client.send(all.toByteArray());
+        }
+        Await.until("all 20 requests handled", () -> handled.size() == 20);
+        assertThat(handled).isEqualTo(java.util.stream.IntStream.range(0, 20).boxed().toList());
+        Await.until("the connection is gone", () -> server.server.connectionCount() == 0);
     }
 
     static Stream<Arguments> badRequests() {
@@ -174,22 +170,30 @@ class SocketServerTest {
                 request.sendResponse(TestApis.metadata(request.body(MetadataRequest.class)));
             }, ThreadLocalRandom.current().nextInt(5), TimeUnit.MILLISECONDS);
         });
-        ExecutorService clients = Executors.newFixedThreadPool(4);
         try (ServerFixture server = server(apis, b -> b)) {
+            pipelineFromFourClients(server, 50);
+        } finally {
+            completer.shutdownNow();
+        }
+        assertThat(maxInBrokerPerConnection).hasValue(1);
+        assertThat(completionOrder).hasSize(200).isNotEqualTo(completionOrder.stream().sorted().toList());
+    }
+
+    /** Four clients, each pipelining {@code count} Metadata requests and checking its answers' order. */
+    private static void pipelineFromFourClients(ServerFixture server, int count) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
             List<Future<?>> results = new ArrayList<>();
             for (int c = 0; c < 4; c++) {
                 int base = c * 1000;
-                results.add(clients.submit(() -> pipelineAndCheckOrder(server, base, 50)));
+                results.add(clients.submit(() -> pipelineAndCheckOrder(server, base, count)));
             }
             for (Future<?> result : results) {
                 result.get(60, TimeUnit.SECONDS);
             }
         } finally {
             clients.shutdownNow();
-            completer.shutdownNow();
         }
-        assertThat(maxInBrokerPerConnection).hasValue(1);
-        assertThat(completionOrder).hasSize(200).isNotEqualTo(completionOrder.stream().sorted().toList());
     }
 
     private static Void pipelineAndCheckOrder(ServerFixture server, int base, int count) throws IOException {
@@ -220,16 +224,7 @@ class SocketServerTest {
             request.noResponse();
         });
         try (ServerFixture server = server(apis, b -> b)) {
-            try (TestClient client = server.client()) {
-                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-                for (int i = 0; i < 20; i++) {
-                    all.writeBytes(Frames.metadata(METADATA_VERSION, i, "t" + i));
-                }
-                client.send(all.toByteArray());
-            }
-            Await.until("all 20 requests handled", () -> handled.size() == 20);
-            assertThat(handled).isEqualTo(java.util.stream.IntStream.range(0, 20).boxed().toList());
-            Await.until("the connection is gone", () -> server.server.connectionCount() == 0);
+            sendTwentyCloseAndAwaitThemHandled(server, handled);
             try (TestClient client = server.client()) {
                 client.assertWorks();
             }
