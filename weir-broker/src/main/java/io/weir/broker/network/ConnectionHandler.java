@@ -49,6 +49,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private record FrameError(String message) {
     }
 
+    /** How an inline handler completed its request before returning (response null: none). */
+    private record InlineAnswer(Send response, boolean close) {
+    }
+
     /** What a held frame counts against the read-ahead besides its bytes, so tiny frames are bounded too. */
     private static final int FRAME_OVERHEAD_BYTES = 512;
 
@@ -73,9 +77,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     private boolean waitingForSpace;
     /** True while an inline handler runs on this loop: a completion meanwhile is taken synchronously. */
     private boolean handlingInline;
-    private boolean completedInline;
-    private Send inlineResponse;
-    private boolean inlineClose;
+    /** The completion taken while {@link #handlingInline}; null if the request is still open. */
+    private InlineAnswer inlineAnswer;
     /** Responses written to the channel since the last flush. */
     private boolean unflushed;
     private boolean dispatching;
@@ -210,9 +213,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     public void complete(Request request, Send response, boolean close) {
         if (channel.eventLoop().inEventLoop() && handlingInline) {
             // The inline handler answered before returning: dispatchHeld writes it and goes on.
-            completedInline = true;
-            inlineResponse = response;
-            inlineClose = close;
+            inlineAnswer = new InlineAnswer(response, close);
             return;
         }
         onEventLoop(() -> onCompleted(request, response, close));
@@ -221,8 +222,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     /**
      * Hands the next held frames to the handlers, one at a time, while each is answered at once
      * (inline); flushes the responses written meanwhile with one write (at the end of the read when
-     * called from one); then reads on or pauses as the frames now held allow. A call from inside (a flush that completes a write or makes the
-     * channel writable again) makes the running call go round once more instead.
+     * called from one); then reads on or pauses as the frames now held allow. A call from inside (a
+     * flush that completes a write or makes the channel writable again) makes the running call go
+     * round once more instead.
      */
     private void dispatchNext() {
         if (dispatching) {
@@ -272,16 +274,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     /** What an inline handler's synchronous answer does: as {@link #onCompleted}, without waiting for the write. */
-    private void onCompletedInline(Request request) {
-        Send response = inlineResponse;
-        boolean close = inlineClose;
-        completedInline = false;
-        inlineResponse = null;
-        if (!channel.isActive() || close || response == null) {
-            onCompleted(request, response, close);
+    private void onCompletedInline(Request request, InlineAnswer answer) {
+        if (!channel.isActive() || answer.close() || answer.response() == null) {
+            onCompleted(request, answer.response(), answer.close());
             return;
         }
-        write(request, response, false);
+        write(request, answer.response(), false);
         inFlight = null;
     }
 
@@ -327,8 +325,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             } finally {
                 handlingInline = false;
             }
-            if (completedInline) {
-                onCompletedInline(request);
+            InlineAnswer answer = inlineAnswer;
+            inlineAnswer = null;
+            if (answer != null) {
+                onCompletedInline(request, answer);
             }
         } else if (!requestChannel.offer(request)) {
             requestChannel.whenSpace(() -> onEventLoop(() -> retrySubmit(request)));

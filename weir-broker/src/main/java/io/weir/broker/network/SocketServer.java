@@ -59,16 +59,13 @@ public final class SocketServer implements AutoCloseable {
 
     public SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis,
                         Time time) {
-        this(config, requestChannel, supportedApis, time, RequestDoneListener.NONE);
+        this(config, requestChannel, supportedApis, time, RequestDoneListener.NONE, InlineHandling.NONE);
     }
 
-    /** {@code doneListener} hears of every request whose response was written (or that needed none). */
-    public SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis,
-                        Time time, RequestDoneListener doneListener) {
-        this(config, requestChannel, supportedApis, time, true, doneListener, InlineHandling.NONE);
-    }
-
-    /** {@code inline} names the requests the network threads handle themselves. */
+    /**
+     * {@code doneListener} hears of every request whose response was written (or that needed none);
+     * {@code inline} names the requests the network threads handle themselves.
+     */
     public SocketServer(SocketServerConfig config, RequestChannel requestChannel, SupportedApis supportedApis,
                         Time time, RequestDoneListener doneListener, InlineHandling inline) {
         this(config, requestChannel, supportedApis, time, true, doneListener, inline);

@@ -74,6 +74,19 @@ class RequestCodecTest {
         return channel;
     }
 
+    /** A channel whose network thread handles Metadata itself with {@code apis}, once {@code open}. */
+    private EmbeddedChannel inlineMetadataChannel(TestApis apis, java.util.function.BooleanSupplier open) {
+        return newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, open));
+    }
+
+    /** An inline-Metadata channel whose handler calls {@code onRequest}, then answers at once. */
+    private EmbeddedChannel answeringInlineChannel(java.util.function.Consumer<Request> onRequest) {
+        return inlineMetadataChannel(new TestApis().override(ApiKeys.METADATA, r -> {
+            onRequest.accept(r);
+            r.sendResponse(TestApis.metadata(r.body(MetadataRequest.class)));
+        }), () -> true);
+    }
+
     private Request take() throws InterruptedException {
         Request request = requestChannel.receive(0);
         assertThat(request).isNotNull();
@@ -251,11 +264,7 @@ class RequestCodecTest {
     @Test
     void anInlineApiIsHandledOnTheNetworkThreadWithoutTheRequestQueue() {
         List<Thread> handledOn = new ArrayList<>();
-        TestApis apis = new TestApis().override(ApiKeys.METADATA, r -> {
-            handledOn.add(Thread.currentThread());
-            r.sendResponse(TestApis.metadata(r.body(MetadataRequest.class)));
-        });
-        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, () -> true));
+        EmbeddedChannel channel = answeringInlineChannel(r -> handledOn.add(Thread.currentThread()));
         channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 4, "orders")));
         assertThat(handledOn).as("handled by the thread that read it").containsExactly(Thread.currentThread());
         assertThat(requestChannel.size()).isZero();
@@ -270,7 +279,7 @@ class RequestCodecTest {
         TestApis apis = new TestApis().override(ApiKeys.METADATA, r -> {
             throw new AssertionError("handled inline");
         });
-        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, open::get));
+        EmbeddedChannel channel = inlineMetadataChannel(apis, open::get);
         channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 1, "a")));
         Request early = take();
         assertThat(early.apiKey()).isEqualTo(ApiKeys.METADATA);
@@ -285,7 +294,7 @@ class RequestCodecTest {
     void pipelinedInlineRequestsAreHandledOneAtATimeInOrder() {
         List<Request> handled = new ArrayList<>();
         TestApis apis = new TestApis().override(ApiKeys.METADATA, handled::add); // answered later, as a purgatory would
-        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, () -> true));
+        EmbeddedChannel channel = inlineMetadataChannel(apis, () -> true);
         channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 1, "a"),
             Frames.metadata((short) 12, 2, "b")));
         channel.runPendingTasks();
@@ -303,11 +312,7 @@ class RequestCodecTest {
     @Test
     void inlineAnswersToPipelinedRequestsLeaveInOrderInOneFlush() {
         List<Integer> handled = new ArrayList<>();
-        TestApis apis = new TestApis().override(ApiKeys.METADATA, r -> {
-            handled.add(r.correlationId());
-            r.sendResponse(TestApis.metadata(r.body(MetadataRequest.class)));
-        });
-        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, () -> true));
+        EmbeddedChannel channel = answeringInlineChannel(r -> handled.add(r.correlationId()));
         AtomicInteger flushes = new AtomicInteger();
         channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
             @Override
@@ -342,7 +347,7 @@ class RequestCodecTest {
         TestApis apis = new TestApis().override(ApiKeys.METADATA, r -> {
             throw new IllegalStateException("boom");
         });
-        EmbeddedChannel channel = newChannel(new InlineHandling(Set.of(ApiKeys.METADATA), apis, () -> true));
+        EmbeddedChannel channel = inlineMetadataChannel(apis, () -> true);
         channel.writeInbound(Unpooled.wrappedBuffer(Frames.metadata((short) 12, 3, "t")));
         channel.runPendingTasks();
         MetadataResponse response = (MetadataResponse) readResponse(channel, ApiKeys.METADATA, (short) 12, 3);
