@@ -30,7 +30,9 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -87,6 +89,7 @@ class FaultIT {
     private final List<BrokerProcess> brokers = new ArrayList<>();
     private final List<ProducerLoop> producers = new ArrayList<>();
     private Admin admin;
+    private StuckProducerReport stuckReport;
     private String testName;
     private long startNs;
 
@@ -102,6 +105,7 @@ class FaultIT {
     void startCluster(TestInfo info) throws Exception {
         testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
         startNs = System.nanoTime();
+        stuckReport = StuckProducerReport.attach();
         zk = EmbeddedZooKeeper.start(dir.resolve("zookeeper"), "127.0.0.1", 0);
         for (int id = 0; id < REPLICAS; id++) {
             brokers.add(BrokerProcess.start(id, dir, zk.connectString(), BROKER_SETTINGS));
@@ -134,6 +138,7 @@ class FaultIT {
                 zk.close();
             }
         });
+        steps.add(() -> stuckReport.detach());
         for (Runnable step : steps) {
             try {
                 step.run();
@@ -325,10 +330,32 @@ class FaultIT {
                 () -> producers.stream().allMatch(p -> p.inFlight() == 0), () -> "");
             return List.of();
         } catch (AssertionError e) {
-            return producers.stream().filter(p -> p.inFlight() > 0)
-                .map(p -> "producer " + p.name + ": " + p.inFlight() + " records neither acknowledged nor failed "
-                    + WAIT.toSeconds() + " s after its last send")
-                .toList();
+            List<String> stuck = new ArrayList<>();
+            producers.stream().filter(p -> p.inFlight() > 0).forEach(p -> stuck.add("producer " + p.name + ": "
+                + p.inFlight() + " records neither acknowledged nor failed " + WAIT.toSeconds()
+                + " s after its last send"));
+            stuck.add(clusterView());
+            producers.stream().filter(p -> p.inFlight() > 0)
+                .forEach(p -> stuck.add(stuckReport.producerView(p.name, p.producer, TOPIC, 12)));
+            stuck.add(StuckProducerReport.brokerNetworkThreads(brokers, Path.of("target", "fault-it", testName)));
+            return stuck;
+        }
+    }
+
+    /** Each partition's leader, ISR and high watermark as the cluster reports them now. */
+    private String clusterView() {
+        try {
+            Map<Integer, TopicPartitionInfo> partitions = describe();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.keySet().forEach(p -> latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> hws = admin.listOffsets(latest).all()
+                .get(10, TimeUnit.SECONDS);
+            return "cluster: " + partitions.values().stream().map(p -> "p" + p.partition() + " leader "
+                + (p.leader() == null ? "none" : p.leader().id()) + " isr "
+                + p.isr().stream().map(Node::id).toList() + " hw "
+                + hws.get(new TopicPartition(TOPIC, p.partition())).offset()).collect(Collectors.joining(", "));
+        } catch (Exception e) {
+            return "cluster: not described (" + e + ")";
         }
     }
 
