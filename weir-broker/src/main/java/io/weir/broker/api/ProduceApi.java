@@ -72,11 +72,20 @@ public final class ProduceApi implements ApiHandler {
         });
     }
 
+    /**
+     * The topic's name: from the request (v12 and older), else its id in the metadata cache, else
+     * a partition this broker hosts under that id. Without the last, a new leader that has the
+     * controller's LeaderAndIsr but not yet its UpdateMetadata answers UNKNOWN_TOPIC_ID to a
+     * batch while accepting the ones pipelined after it once the metadata lands; the idempotent
+     * producer's retry of that first batch then meets OUT_OF_ORDER_SEQUENCE_NUMBER for as long as
+     * it retries (seen in FaultIT).
+     */
     private String resolveName(ProduceRequestData.TopicProduceData topic) {
         if (topic.name() != null && !topic.name().isEmpty()) {
             return topic.name();
         }
-        return ctx.metadataCache().topicName(topic.topicId()).orElse(null);
+        return ctx.metadataCache().topicName(topic.topicId())
+            .or(() -> ctx.replicaManager().hostedTopicName(topic.topicId())).orElse(null);
     }
 
     private Errors validate(String name, short acks, short version,

@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -263,6 +264,21 @@ public final class ReplicaManager implements AutoCloseable {
         } finally {
             cleaner.resumeCleaning(log.topicPartition());
         }
+    }
+
+    /**
+     * The name of the topic with {@code topicId} if this broker hosts one of its partitions. The
+     * controller's LeaderAndIsr (which makes this broker leader) can arrive before its
+     * UpdateMetadata (which fills the metadata cache), and a client that learned of the new leader
+     * from another broker may already produce to it by topic id.
+     */
+    public Optional<String> hostedTopicName(Uuid topicId) {
+        for (Partition p : partitions.values()) {
+            if (topicId.equals(p.topicId())) {
+                return Optional.of(p.topicPartition().topic());
+            }
+        }
+        return Optional.empty();
     }
 
     public Optional<Partition> partition(TopicPartition tp) {

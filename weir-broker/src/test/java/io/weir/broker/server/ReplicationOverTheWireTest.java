@@ -279,6 +279,37 @@ class ReplicationOverTheWireTest {
         assertThat(v15.data().nodeEndpoints()).as("NodeEndpoints are v16+").isEmpty();
     }
 
+    /**
+     * The controller's LeaderAndIsr can reach a new leader before its UpdateMetadata does, while a
+     * client that learned of the leader from another broker already produces to it by topic id
+     * (v13): the leader resolves the id from the partition it hosts instead of answering
+     * UNKNOWN_TOPIC_ID, which an idempotent producer whose later batches got through could only
+     * retry into OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    @Test
+    void aNewLeaderTakesProduceByTopicIdBeforeItsMetadataCacheKnowsTheTopic() throws Exception {
+        Node leader = new Node(1, ReplicaConfig.defaults());
+        int port = serve(leader);
+        assertThat(leader.replicaManager.becomeLeaderOrFollower(leaderAndIsr(1, port), t -> LogConfig.defaults())
+            .partitionErrors()).containsEntry(TP, Errors.NONE);
+        assertThat(leader.metadataCache.topicName(TOPIC_ID)).isEmpty();
+        BlockingKafkaClient client = new BlockingKafkaClient(new BrokerEndpoint(1, "127.0.0.1", port), "client",
+            5_000);
+        toClose.add(client);
+
+        ProduceResponse response = produce(client, (short) 13,
+            new ProduceRequestData.TopicProduceData().setTopicId(TOPIC_ID));
+
+        assertThat(response.data().responses()).singleElement().satisfies(topic -> {
+            assertThat(topic.topicId()).isEqualTo(TOPIC_ID);
+            assertThat(topic.partitionResponses()).singleElement().satisfies(p -> {
+                assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NONE);
+                assertThat(p.baseOffset()).isZero();
+            });
+        });
+        assertThat(values(leader.logManager.getLog(TP).orElseThrow())).containsExactly("p");
+    }
+
     private static FetchResponseData.PartitionData consumerFetch(BlockingKafkaClient client, int leaderEpoch)
             throws IOException {
         return consumerFetch(client, (short) 12, leaderEpoch).data().responses().get(0).partitions().get(0);
@@ -292,8 +323,13 @@ class ReplicationOverTheWireTest {
     }
 
     private static ProduceResponse produce(BlockingKafkaClient client, short version) throws IOException {
+        return produce(client, version, new ProduceRequestData.TopicProduceData().setName(TP.topic()));
+    }
+
+    /** Produces "p" with acks=1 to {@link #TP}'s partition of {@code topic} (named by name or by id). */
+    private static ProduceResponse produce(BlockingKafkaClient client, short version,
+                                           ProduceRequestData.TopicProduceData topic) throws IOException {
         ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5_000);
-        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(TP.topic());
         topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(TP.partition())
             .setRecords(records("p")));
         data.topicData().add(topic);
