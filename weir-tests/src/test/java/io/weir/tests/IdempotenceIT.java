@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The idempotent producer protocol exactly as a retrying client uses it: the same batch sent
  * twice is stored once and both answers carry the same offset; a gap in sequence numbers is
- * refused; producer state survives a restart.
+ * refused, also one before a new producer's first batch; producer state survives a restart.
  */
 @Tag("integration")
 @Timeout(120)
@@ -74,6 +74,9 @@ class IdempotenceIT {
                 producerId = init.data().producerId();
                 assertThat(producerId).isGreaterThanOrEqualTo(0);
 
+                // A first batch that does not start at 0 is refused: the ones before it may still be on their way.
+                assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 2, "c"))).error())
+                    .isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
                 assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 0, "a", "b"))))
                     .isEqualTo(new ProduceResponseView(Errors.NONE, 0));
                 assertThat(view(produce(client, "idem", batch(producerId, (short) 0, 2, "c"))))

@@ -57,9 +57,7 @@ public final class ProducerAppendSession {
         }
         ProducerStateEntry current = entryFor(batch.producerId());
         if (current == null) {
-            // Unknown producer: its state may have expired or been removed with the log head
-            // (KIP-360), so Kafka accepts any sequence.
-            return SequenceCheck.OK;
+            return checkUnknownProducer(batch);
         }
         if (asLeader && !batch.isControlBatch()) {
             Optional<BatchMetadata> duplicate = current.findDuplicateBatch(batch);
@@ -82,6 +80,26 @@ public final class ProducerAppendSession {
             return SequenceCheck.OK;
         }
         return checkSequence(current, batch);
+    }
+
+    /**
+     * A producer this partition has no state for must start at sequence 0 on the leader. Kafka
+     * (since KIP-360) accepts any sequence here, because the state may have expired or gone with
+     * the log head; but then a new producer whose first batch was refused with a retriable error
+     * (NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_ID from a broker that was not leader yet) while the
+     * batches pipelined after it got in can never place that first batch: the Java client retries
+     * its OUT_OF_ORDER_SEQUENCE_NUMBER for as long as delivery.timeout.ms allows, seen in FaultIT.
+     * Refusing the gap sends the later batches back behind the first one. A producer whose state
+     * was really lost gets OUT_OF_ORDER_SEQUENCE_NUMBER on its next batch and bumps its epoch
+     * (KIP-360's client side), which starts again at 0. Followers and control batches are not checked.
+     */
+    private SequenceCheck checkUnknownProducer(RecordBatch batch) {
+        if (!asLeader || batch.isControlBatch() || batch.baseSequence() == 0) {
+            return SequenceCheck.OK;
+        }
+        return SequenceCheck.rejected(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
+                "Out of order sequence number for producer " + batch.producerId() + ": " + batch.baseSequence()
+                        + " (incoming seq. number) from a producer this partition has no state for (expected 0)");
     }
 
     private static SequenceCheck checkSequence(ProducerStateEntry current, RecordBatch batch) {

@@ -44,6 +44,14 @@ class ProducerAppendSessionTest {
         return batch;
     }
 
+    /** Appends one batch as a follower (no sequence checks), as state replicated from a leader. */
+    private void appendAsFollower(short epoch, int firstSeq, int count) {
+        ProducerAppendSession session = manager.beginAppend(false);
+        session.appended(batch(PID, epoch, firstSeq, count, nextOffset, time.milliseconds()));
+        session.commit();
+        nextOffset += count;
+    }
+
     private SequenceCheck checkAsLeader(short epoch, int firstSeq, int count) {
         return manager.beginAppend(true).check(batch(PID, epoch, firstSeq, count, -1L, time.milliseconds()));
     }
@@ -143,7 +151,7 @@ class ProducerAppendSessionTest {
 
     @Test
     void sequenceWrapsAroundAfterIntMax() {
-        appendAsLeader(EPOCH, Integer.MAX_VALUE - 1, 2);
+        appendAsFollower(EPOCH, Integer.MAX_VALUE - 1, 2);
         assertThat(manager.lastEntry(PID).orElseThrow().lastSequence()).isEqualTo(Integer.MAX_VALUE);
 
         appendAsLeader(EPOCH, 0, 1);
@@ -152,7 +160,7 @@ class ProducerAppendSessionTest {
 
     @Test
     void batchSpanningTheWrapIsTracked() {
-        appendAsLeader(EPOCH, Integer.MAX_VALUE - 1, 4);
+        appendAsFollower(EPOCH, Integer.MAX_VALUE - 1, 4);
 
         assertThat(manager.lastEntry(PID).orElseThrow().lastSequence()).isEqualTo(1);
         assertThat(checkAsLeader(EPOCH, Integer.MAX_VALUE - 1, 4).isDuplicate()).isTrue();
@@ -160,12 +168,22 @@ class ProducerAppendSessionTest {
         assertThat(checkAsLeader(EPOCH, 0, 1).ok()).isFalse();
     }
 
+    /**
+     * A leader refuses a gap before a producer's first batch: the batch at sequence 0 may still be
+     * on its way (refused elsewhere with a retriable error), and once a later one is in it could
+     * never be placed. A follower takes what the leader wrote.
+     */
     @Test
-    void unknownProducerIsAcceptedAtAnySequence() {
-        assertThat(checkAsLeader((short) 7, 42, 3)).isEqualTo(SequenceCheck.OK);
-        appendAsLeader((short) 7, 42, 3);
-        assertThat(checkAsLeader((short) 7, 45, 1).ok()).isTrue();
-        assertThat(checkAsLeader((short) 7, 46, 1).ok()).isFalse();
+    void unknownProducerMustStartAtSequenceZeroOnTheLeader() {
+        SequenceCheck gap = checkAsLeader((short) 7, 42, 3);
+        assertThat(gap.error()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        assertThat(gap.message()).contains("42").contains("no state");
+        assertThat(manager.beginAppend(false).check(batch(PID, (short) 7, 42, 3, -1L, time.milliseconds())).ok())
+            .isTrue();
+
+        appendAsLeader((short) 7, 0, 3);
+        assertThat(checkAsLeader((short) 7, 3, 1).ok()).isTrue();
+        assertThat(checkAsLeader((short) 7, 4, 1).ok()).isFalse();
     }
 
     @Test
