@@ -2,11 +2,18 @@ package io.weir.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -21,6 +28,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import io.weir.storage.Log;
 
 /**
  * The idempotent producer protocol exactly as a retrying client uses it: the same batch sent
@@ -99,6 +108,39 @@ class IdempotenceIT {
             List<String> values = broker.consumeFromBeginning(List.of(new TopicPartition("idem", 0)), 4).stream()
                 .map(r -> new String(r.value())).toList();
             assertThat(values).containsExactly("a", "b", "c", "d");
+        }
+    }
+
+    /**
+     * A producer whose state the partition forgot (producer.id.expiration.ms passed) gets
+     * OUT_OF_ORDER_SEQUENCE_NUMBER for its next batch, which does not start at 0; the Java client
+     * then bumps its epoch (KIP-360) and the record goes in, once.
+     */
+    @Test
+    void aProducerWhoseStateExpiredGoesOnAfterAnEpochBump() throws Exception {
+        try (WeirTestBroker broker = WeirTestBroker.start(Map.of("producer.id.expiration.ms", "1000",
+                "producer.id.expiration.check.interval.ms", "100"))) {
+            TopicPartition tp = new TopicPartition("expiring", 0);
+            try (Admin admin = broker.admin()) {
+                admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1))).all().get();
+            }
+            Log log = broker.broker().context().logManager().getLog(tp).orElseThrow();
+            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of(
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"))) {
+                producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, "a".getBytes())).get();
+                assertThat(log.activeProducers()).hasSize(1);
+                WeirCluster.await("the producer's state expired", Duration.ofSeconds(30),
+                    () -> log.activeProducers().isEmpty());
+
+                RecordMetadata b = producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null,
+                    "b".getBytes())).get(30, TimeUnit.SECONDS);
+
+                assertThat(b.offset()).isEqualTo(1);
+                assertThat(log.activeProducers().values()).singleElement()
+                    .satisfies(e -> assertThat(e.lastSequence()).isZero());
+            }
+            assertThat(broker.consumeFromBeginning(List.of(tp), 2)).extracting(r -> new String(r.value()))
+                .containsExactly("a", "b");
         }
     }
 
