@@ -8,8 +8,11 @@
 # resident memory (VmHWM) at the end. Optionally profiles one more run of a workload.
 #
 #   bench/diagnostics/broker-profile.sh [--kind weir|kafka] [--rounds N] [--warm RECORDS]
-#        [--profile cpu|alloc|strace] [--workload a|c|e] [--set KEY=VALUE]...
+#        [--profile cpu|alloc|strace] [--workload a|c|e] [--set KEY=VALUE]... [--compile-memory N]
 #
+# --compile-memory N: the broker runs with -XX:CompileCommand=MemStat,*.* (JDK 21+) and the N
+#   largest JIT compilations (`jcmd <pid> Compiler.memory`) are printed at the end: a C2
+#   compilation's arena is transient but counts in the peak (docs/benchmarks.md).
 # --profile cpu|alloc: async-profiler (ap-loader from the local Maven repository) over one run of
 #   --workload, collapsed stacks to bench/results/profile-<kind>-<workload>-<time>.txt;
 # --profile strace: `strace -c -f` over one run, to bench/results/strace-<kind>-<workload>-<time>.txt.
@@ -17,7 +20,7 @@
 # CPU figures of one run swing by 1.5x on a shared 2-core machine: compare runs on a quiet one.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-KIND=weir ROUNDS=2 WARM=4000000 PROFILE= WORKLOAD=a SETS=()
+KIND=weir ROUNDS=2 WARM=4000000 PROFILE= WORKLOAD=a SETS=() COMPILE_MEMORY=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --kind) KIND="$2"; shift 2 ;;
@@ -26,11 +29,13 @@ while [ $# -gt 0 ]; do
         --profile) PROFILE="$2"; shift 2 ;;
         --workload) WORKLOAD="$2"; shift 2 ;;
         --set) SETS+=(--set "$2"); shift 2 ;;
+        --compile-memory) COMPILE_MEMORY="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
 KAFKA_LIB="$ROOT/bench/target/kafka-lib"
 [ -d "$KAFKA_LIB" ] || (cd "$ROOT" && mvn -q -B -f bench/pom.xml package)
+[ "$COMPILE_MEMORY" -gt 0 ] && export WEIR_OPTS="${WEIR_OPTS:-} -XX:CompileCommand=quiet -XX:CompileCommand=MemStat,*.*"
 DATA="$(mktemp -d /tmp/weir-broker-profile.XXXX)"
 trap '"$ROOT/bench/launcher.py" stop "$DATA" >/dev/null 2>&1 || true; rm -rf "$DATA"' EXIT
 eval "$("$ROOT/bench/launcher.py" start "$DATA" --kind "$KIND" ${SETS[@]+"${SETS[@]}"})"
@@ -88,3 +93,6 @@ if [ -n "$PROFILE" ]; then
     echo "profile: $OUT"
 fi
 echo "peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$PID/status")"
+if [ "$COMPILE_MEMORY" -gt 0 ]; then
+    "$(dirname "$(readlink "/proc/$PID/exe")")/jcmd" "$PID" Compiler.memory | head -$((COMPILE_MEMORY + 3)) || true
+fi
