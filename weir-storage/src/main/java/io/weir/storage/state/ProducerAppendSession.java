@@ -90,8 +90,8 @@ public final class ProducerAppendSession {
      * batches pipelined after it got in can never place that first batch: the Java client retries
      * its OUT_OF_ORDER_SEQUENCE_NUMBER for as long as delivery.timeout.ms allows, seen in FaultIT.
      * Refusing the gap sends the later batches back behind the first one. A producer whose state
-     * was really lost gets OUT_OF_ORDER_SEQUENCE_NUMBER on its next batch and bumps its epoch
-     * (KIP-360's client side), which starts again at 0. Followers and control batches are not checked.
+     * was really lost gets OUT_OF_ORDER_SEQUENCE_NUMBER on its next batch; the Java client then
+     * bumps its epoch itself (KIP-360) and starts again at 0. Followers and control batches are not checked.
      */
     private SequenceCheck checkUnknownProducer(RecordBatch batch) {
         if (!asLeader || batch.isControlBatch() || batch.baseSequence() == 0) {
