@@ -330,15 +330,14 @@ class FaultIT {
                 () -> producers.stream().allMatch(p -> p.inFlight() == 0), () -> "");
             return List.of();
         } catch (AssertionError e) {
-            List<String> stuck = new ArrayList<>();
-            producers.stream().filter(p -> p.inFlight() > 0).forEach(p -> stuck.add("producer " + p.name + ": "
-                + p.inFlight() + " records neither acknowledged nor failed " + WAIT.toSeconds()
-                + " s after its last send"));
-            stuck.add(clusterView());
-            producers.stream().filter(p -> p.inFlight() > 0)
-                .forEach(p -> stuck.add(stuckReport.producerView(p.name, p.producer, TOPIC, 12)));
-            stuck.add(StuckProducerReport.brokerNetworkThreads(brokers, Path.of("target", "fault-it", testName)));
-            return stuck;
+            List<ProducerLoop> stuck = producers.stream().filter(p -> p.inFlight() > 0).toList();
+            List<String> report = new ArrayList<>();
+            stuck.forEach(p -> report.add("producer " + p.name + ": " + p.inFlight()
+                + " records neither acknowledged nor failed " + WAIT.toSeconds() + " s after its last send"));
+            report.add(clusterView());
+            stuck.forEach(p -> report.add(stuckReport.producerView(p.name, p.producer, TOPIC, 12)));
+            report.add(StuckProducerReport.brokerNetworkThreads(brokers, reportDir()));
+            return report;
         }
     }
 
@@ -593,8 +592,13 @@ class FaultIT {
             String.format(format, args));
     }
 
+    /** Where a failed test keeps the brokers' logs and thread dumps. */
+    private Path reportDir() {
+        return Path.of("target", "fault-it", testName);
+    }
+
     private void showBrokerLogs() {
-        Path keep = Path.of("target", "fault-it", testName);
+        Path keep = reportDir();
         for (BrokerProcess b : brokers) {
             System.out.println("===== last lines of broker " + b.id() + "'s log (pid " + b.pid() + ", "
                 + (b.isAlive() ? b.isPaused() ? "paused" : "running" : "not running") + ") =====");
