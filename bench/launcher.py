@@ -94,9 +94,8 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime (fields 14, 15)
 
 
-def jit_cpu_seconds(pid):
-    """The part of cpu_seconds(pid) that HotSpot's JIT compiler threads ("C1 CompilerThre",
-    "C2 CompilerThre" in /proc) took; the same names in Weir's and Kafka's JVMs."""
+def thread_cpu_seconds(pid, name_part):
+    """The part of cpu_seconds(pid) that the threads whose /proc name contains name_part took."""
     total = 0.0
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -105,9 +104,15 @@ def jit_cpu_seconds(pid):
         except OSError:   # the thread ended between listdir and open
             continue
         name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        if "CompilerThre" in name:
+        if name_part in name:
             total += (int(fields[11]) + int(fields[12])) / CLK_TCK
     return total
+
+
+def jit_cpu_seconds(pid):
+    """HotSpot's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre" in /proc; the same
+    names in Weir's and Kafka's JVMs)."""
+    return thread_cpu_seconds(pid, "CompilerThre")
 
 
 def peak_rss_mib(pid):
