@@ -88,10 +88,15 @@ def wait_port(port, pid, log_path, timeout_s=120):
     raise RuntimeError(f"nothing listens on {port} after {timeout_s} s; see {log_path}")
 
 
+def stat_cpu_seconds(stat):
+    """user+sys CPU seconds of one /proc/.../stat line (of a process or of one of its threads)."""
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime (fields 14, 15)
+
+
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime (fields 14, 15)
+        return stat_cpu_seconds(f.read())
 
 
 def thread_cpu_seconds(pid, name_part):
@@ -103,9 +108,8 @@ def thread_cpu_seconds(pid, name_part):
                 stat = f.read()
         except OSError:   # the thread ended between listdir and open
             continue
-        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        if name_part in name:
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+        if name_part in stat[stat.index("(") + 1:stat.rindex(")")]:
+            total += stat_cpu_seconds(stat)
     return total
 
 
