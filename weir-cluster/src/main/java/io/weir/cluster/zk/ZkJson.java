@@ -1,10 +1,12 @@
 package io.weir.cluster.zk;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,19 +18,24 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 /**
  * Encodes and decodes the JSON payloads of Kafka's znodes, in the shapes ZooKeeper-mode Kafka
  * 3.x writes (docs/zookeeper.md lists them). Decoders take the znode path for their error
  * messages and throw {@link ZkStoreException} on malformed data. Stateless and thread-safe.
+ *
+ * <p>Written on jackson-core's streaming generator and parser only: jackson-databind would be
+ * the broker's only user of its ~330 classes (about 6 MiB more resident memory). Decoded values
+ * go through {@link JsonTree}, which keeps the lenient conversions these decoders had on
+ * databind's tree model. The generator writes a null {@code String} as JSON null.
  */
 public final class ZkJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
     private static final Pattern ENDPOINT = Pattern.compile("^(.+)://\\[?([^\\[\\]]*?)\\]?:(-?[0-9]+)$");
 
     private ZkJson() {
@@ -36,10 +43,10 @@ public final class ZkJson {
 
     /** {@code {"version":"1","id":"..."}}; the version is a string in Kafka's format. */
     public static byte[] encodeClusterId(String id) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", "1");
-        node.put("id", id);
-        return bytes(node);
+        return object(g -> {
+            g.writeStringField("version", "1");
+            g.writeStringField("id", id);
+        });
     }
 
     public static String decodeClusterId(String path, byte[] data) {
@@ -53,39 +60,44 @@ public final class ZkJson {
     public static byte[] encodeBroker(BrokerRegistration broker, long timestampMs) {
         Optional<EndpointInfo> plaintext = broker.endpoints().stream()
             .filter(e -> e.securityProtocol().equals("PLAINTEXT")).findFirst();
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", 5);
-        node.put("host", plaintext.map(EndpointInfo::host).orElse(null));
-        node.put("port", plaintext.map(EndpointInfo::port).orElse(-1));
-        ArrayNode endpoints = node.putArray("endpoints");
-        ObjectNode protocols = node.putObject("listener_security_protocol_map");
-        for (EndpointInfo e : broker.endpoints()) {
-            endpoints.add(e.connectionString());
-            protocols.put(e.listenerName(), e.securityProtocol());
-        }
-        node.put("jmx_port", -1);
-        broker.rack().ifPresent(rack -> node.put("rack", rack));
-        node.put("timestamp", Long.toString(timestampMs));
-        node.putObject("features");
-        return bytes(node);
+        // A repeated listener name keeps its first place with its last protocol, as it always had.
+        Map<String, String> protocols = new LinkedHashMap<>();
+        broker.endpoints().forEach(e -> protocols.put(e.listenerName(), e.securityProtocol()));
+        return object(g -> {
+            g.writeNumberField("version", 5);
+            g.writeStringField("host", plaintext.map(EndpointInfo::host).orElse(null));
+            g.writeNumberField("port", plaintext.map(EndpointInfo::port).orElse(-1));
+            g.writeArrayFieldStart("endpoints");
+            for (EndpointInfo e : broker.endpoints()) {
+                g.writeString(e.connectionString());
+            }
+            g.writeEndArray();
+            writeStringMap(g, "listener_security_protocol_map", protocols);
+            g.writeNumberField("jmx_port", -1);
+            if (broker.rack().isPresent()) {
+                g.writeStringField("rack", broker.rack().get());
+            }
+            g.writeStringField("timestamp", Long.toString(timestampMs));
+            g.writeObjectFieldStart("features");
+            g.writeEndObject();
+        });
     }
 
     public static BrokerRegistration decodeBroker(String path, int id, byte[] data) {
-        JsonNode node = parse(path, data);
-        JsonNode protocols = node.path("listener_security_protocol_map");
+        Map<String, Object> node = parse(path, data);
+        Map<String, Object> protocols = JsonTree.members(node.get("listener_security_protocol_map"));
         List<EndpointInfo> endpoints = new ArrayList<>();
-        for (JsonNode e : node.path("endpoints")) {
-            Matcher m = ENDPOINT.matcher(e.asText());
+        for (Object e : JsonTree.elements(node.get("endpoints"))) {
+            String connection = JsonTree.asText(e);
+            Matcher m = ENDPOINT.matcher(connection);
             if (!m.matches()) {
-                throw new ZkStoreException("malformed endpoint '" + e.asText() + "' in " + path);
+                throw new ZkStoreException("malformed endpoint '" + connection + "' in " + path);
             }
             String listener = m.group(1);
-            String protocol = protocols.path(listener).asText(listener);
+            String protocol = Optional.ofNullable(protocols.get(listener)).map(JsonTree::asText).orElse(listener);
             endpoints.add(new EndpointInfo(listener, protocol, m.group(2), Integer.parseInt(m.group(3))));
         }
-        JsonNode rack = node.get("rack");
-        return new BrokerRegistration(id, endpoints,
-            rack == null || rack.isNull() ? Optional.empty() : Optional.of(rack.asText()));
+        return new BrokerRegistration(id, endpoints, Optional.ofNullable(node.get("rack")).map(JsonTree::asText));
     }
 
     /** Kafka's version 3 topic znode with no reassignment in progress. */
@@ -99,29 +111,32 @@ public final class ZkJson {
      * partitions being reassigned.
      */
     public static byte[] encodeTopic(TopicAssignment assignment) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", 3);
-        node.put("topic_id", assignment.topicId().toString());
-        putReplicaMap(node.putObject("partitions"), assignment.partitions());
-        putReplicaMap(node.putObject("adding_replicas"), assignment.addingReplicas());
-        putReplicaMap(node.putObject("removing_replicas"), assignment.removingReplicas());
-        return bytes(node);
+        return object(g -> {
+            g.writeNumberField("version", 3);
+            g.writeStringField("topic_id", assignment.topicId().toString());
+            writeReplicaMap(g, "partitions", assignment.partitions());
+            writeReplicaMap(g, "adding_replicas", assignment.addingReplicas());
+            writeReplicaMap(g, "removing_replicas", assignment.removingReplicas());
+        });
     }
 
-    private static void putReplicaMap(ObjectNode target, Map<Integer, List<Integer>> replicasByPartition) {
-        new TreeMap<>(replicasByPartition).forEach((p, replicas) -> {
-            ArrayNode array = target.putArray(Integer.toString(p));
-            replicas.forEach(array::add);
-        });
+    private static void writeReplicaMap(JsonGenerator g, String name, Map<Integer, List<Integer>> replicasByPartition)
+        throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<Integer, List<Integer>> e : new TreeMap<>(replicasByPartition).entrySet()) {
+            g.writeFieldName(Integer.toString(e.getKey()));
+            writeInts(g, e.getValue());
+        }
+        g.writeEndObject();
     }
 
     /** Reads versions 1 to 3; the reassignment maps are empty when absent (versions before 2). */
     public static TopicAssignment decodeTopic(String path, String topic, byte[] data, int zkVersion) {
-        JsonNode node = parse(path, data);
+        Map<String, Object> node = parse(path, data);
         String id = text(path, node, "topic_id");
-        Map<Integer, List<Integer>> partitions = replicaMap(path, node.path("partitions"));
-        Map<Integer, List<Integer>> adding = replicaMap(path, node.path("adding_replicas"));
-        Map<Integer, List<Integer>> removing = replicaMap(path, node.path("removing_replicas"));
+        Map<Integer, List<Integer>> partitions = replicaMap(path, node.get("partitions"));
+        Map<Integer, List<Integer>> adding = replicaMap(path, node.get("adding_replicas"));
+        Map<Integer, List<Integer>> removing = replicaMap(path, node.get("removing_replicas"));
         try {
             return new TopicAssignment(topic, Uuid.fromString(id), partitions, adding, removing, zkVersion);
         } catch (IllegalArgumentException e) {
@@ -129,9 +144,9 @@ public final class ZkJson {
         }
     }
 
-    private static Map<Integer, List<Integer>> replicaMap(String path, JsonNode object) {
+    private static Map<Integer, List<Integer>> replicaMap(String path, Object object) {
         Map<Integer, List<Integer>> replicas = new HashMap<>();
-        for (Map.Entry<String, JsonNode> e : object.properties()) {
+        for (Map.Entry<String, Object> e : JsonTree.members(object).entrySet()) {
             replicas.put(parseInt(path, e.getKey()), ints(e.getValue()));
         }
         return replicas;
@@ -139,29 +154,28 @@ public final class ZkJson {
 
     /** {@code {"controller_epoch":..,"leader":..,"version":1,"leader_epoch":..,"isr":[..]}}. */
     public static byte[] encodePartitionState(LeaderAndIsr state) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("controller_epoch", state.controllerEpoch());
-        node.put("leader", state.leader());
-        node.put("version", 1);
-        node.put("leader_epoch", state.leaderEpoch());
-        ArrayNode isr = node.putArray("isr");
-        state.isr().forEach(isr::add);
-        return bytes(node);
+        return object(g -> {
+            g.writeNumberField("controller_epoch", state.controllerEpoch());
+            g.writeNumberField("leader", state.leader());
+            g.writeNumberField("version", 1);
+            g.writeNumberField("leader_epoch", state.leaderEpoch());
+            g.writeFieldName("isr");
+            writeInts(g, state.isr());
+        });
     }
 
     public static LeaderAndIsr decodePartitionState(String path, byte[] data, int zkVersion) {
-        JsonNode node = parse(path, data);
+        Map<String, Object> node = parse(path, data);
         return new LeaderAndIsr(integer(path, node, "leader"), integer(path, node, "leader_epoch"),
-            ints(node.path("isr")), integer(path, node, "controller_epoch"), zkVersion);
+            ints(node.get("isr")), integer(path, node, "controller_epoch"), zkVersion);
     }
 
     /** A config entity ({@code /config/topics/<t>}, {@code /config/brokers/<id>}): {@code {"version":1,"config":{..}}}. */
     public static byte[] encodeConfig(Map<String, String> configs) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", 1);
-        ObjectNode config = node.putObject("config");
-        new TreeMap<>(configs).forEach(config::put);
-        return bytes(node);
+        return object(g -> {
+            g.writeNumberField("version", 1);
+            writeStringMap(g, "config", new TreeMap<>(configs));
+        });
     }
 
     /** An empty or missing payload decodes to no configs, as in Kafka. */
@@ -170,24 +184,24 @@ public final class ZkJson {
         if (data == null || data.length == 0) {
             return configs;
         }
-        for (Map.Entry<String, JsonNode> e : parse(path, data).path("config").properties()) {
-            configs.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
+        for (Map.Entry<String, Object> e : JsonTree.members(parse(path, data).get("config")).entrySet()) {
+            configs.put(e.getKey(), e.getValue() == null ? null : JsonTree.asText(e.getValue()));
         }
         return configs;
     }
 
     /** {@code {"version":1,"broker":0,"block_start":"0","block_end":"999"}}; the bounds are strings. */
     public static byte[] encodeProducerIdBlock(ProducerIdBlock block) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", 1);
-        node.put("broker", block.brokerId());
-        node.put("block_start", Long.toString(block.firstProducerId()));
-        node.put("block_end", Long.toString(block.lastProducerId()));
-        return bytes(node);
+        return object(g -> {
+            g.writeNumberField("version", 1);
+            g.writeNumberField("broker", block.brokerId());
+            g.writeStringField("block_start", Long.toString(block.firstProducerId()));
+            g.writeStringField("block_end", Long.toString(block.lastProducerId()));
+        });
     }
 
     public static ProducerIdBlock decodeProducerIdBlock(String path, byte[] data) {
-        JsonNode node = parse(path, data);
+        Map<String, Object> node = parse(path, data);
         try {
             long start = Long.parseLong(text(path, node, "block_start"));
             long end = Long.parseLong(text(path, node, "block_end"));
@@ -199,11 +213,11 @@ public final class ZkJson {
 
     /** The ephemeral {@code /controller}: {@code {"version":1,"brokerid":1,"timestamp":"<ms>"}}. */
     public static byte[] encodeController(int brokerId, long timestampMs) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", 1);
-        node.put("brokerid", brokerId);
-        node.put("timestamp", Long.toString(timestampMs));
-        return bytes(node);
+        return object(g -> {
+            g.writeNumberField("version", 1);
+            g.writeNumberField("brokerid", brokerId);
+            g.writeStringField("timestamp", Long.toString(timestampMs));
+        });
     }
 
     /** The controller's broker id in {@code /controller}. */
@@ -230,54 +244,63 @@ public final class ZkJson {
      * {@code {"version":1,"partitions":[{"topic":"t","partition":0}]}}.
      */
     public static byte[] encodeIsrChangeNotification(Set<TopicPartition> partitions) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", 1);
-        ArrayNode array = node.putArray("partitions");
-        for (TopicPartition tp : partitions) {
-            ObjectNode entry = array.addObject();
-            entry.put("topic", tp.topic());
-            entry.put("partition", tp.partition());
-        }
-        return bytes(node);
+        return object(g -> {
+            g.writeNumberField("version", 1);
+            g.writeArrayFieldStart("partitions");
+            for (TopicPartition tp : partitions) {
+                g.writeStartObject();
+                g.writeStringField("topic", tp.topic());
+                g.writeNumberField("partition", tp.partition());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
     }
 
     public static Set<TopicPartition> decodeIsrChangeNotification(String path, byte[] data) {
         Set<TopicPartition> partitions = new HashSet<>();
-        for (JsonNode entry : parse(path, data).path("partitions")) {
+        for (Object e : JsonTree.elements(parse(path, data).get("partitions"))) {
+            Map<String, Object> entry = JsonTree.members(e);
             partitions.add(new TopicPartition(text(path, entry, "topic"), integer(path, entry, "partition")));
         }
         return partitions;
     }
 
-    static JsonNode parse(String path, byte[] data) {
+    /** The root object of a znode's payload; what follows it is ignored. */
+    private static Map<String, Object> parse(String path, byte[] data) {
         if (data == null || data.length == 0) {
             throw new ZkStoreException("znode " + path + " has no data");
         }
-        try {
-            JsonNode node = MAPPER.readTree(data);
-            if (node == null || !node.isObject()) {
-                throw new ZkStoreException("znode " + path + " does not hold a JSON object: " + utf8(data));
+        try (JsonParser p = FACTORY.createParser(data)) {
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                return JsonTree.readObject(p);
             }
-            return node;
+            if (first != null) {
+                JsonTree.read(p); // a malformed root value is malformed JSON rather than "not an object"
+            }
         } catch (IOException e) {
             throw new ZkStoreException("znode " + path + " holds malformed JSON: " + utf8(data), e);
         }
+        throw new ZkStoreException("znode " + path + " does not hold a JSON object: " + utf8(data));
     }
 
-    private static String text(String path, JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    /** A field's text (a number or boolean as written); the field must be present and not null. */
+    private static String text(String path, Map<String, Object> object, String field) {
+        Object value = object.get(field);
+        if (value == null) {
             throw new ZkStoreException("znode " + path + " lacks field '" + field + "'");
         }
-        return value.asText();
+        return JsonTree.asText(value);
     }
 
-    private static int integer(String path, JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.canConvertToInt()) {
+    /** A numeric field within int range, truncated if it has a fraction; text is not read as a number. */
+    private static int integer(String path, Map<String, Object> object, String field) {
+        Object value = object.get(field);
+        if (!JsonTree.canConvertToInt(value)) {
             throw new ZkStoreException("znode " + path + " lacks integer field '" + field + "'");
         }
-        return value.asInt();
+        return JsonTree.asInt(value);
     }
 
     private static int parseInt(String path, String s) {
@@ -288,18 +311,48 @@ public final class ZkJson {
         }
     }
 
-    private static List<Integer> ints(JsonNode array) {
-        List<Integer> list = new ArrayList<>(array.size());
-        array.forEach(n -> list.add(n.asInt()));
+    /** A replica or ISR list; each element converts leniently ({@link JsonTree#asInt}), absent is empty. */
+    private static List<Integer> ints(Object array) {
+        List<Integer> list = new ArrayList<>();
+        for (Object e : JsonTree.elements(array)) {
+            list.add(JsonTree.asInt(e));
+        }
         return list;
     }
 
-    private static byte[] bytes(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize " + node, e);
+    private static void writeInts(JsonGenerator g, List<Integer> ints) throws IOException {
+        g.writeStartArray();
+        for (int i : ints) {
+            g.writeNumber(i);
         }
+        g.writeEndArray();
+    }
+
+    private static void writeStringMap(JsonGenerator g, String name, Map<String, String> map) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    /** The members written between '{' and '}'. */
+    @FunctionalInterface
+    private interface Members {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** A JSON object as UTF-8 bytes. */
+    private static byte[] object(Members members) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            members.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+        return out.toByteArray();
     }
 
     private static String utf8(byte[] data) {

@@ -1,0 +1,125 @@
+package io.weir.cluster.zk;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+/**
+ * A JSON value read with jackson-core's streaming parser into plain Java values: {@code Map<String,
+ * Object>} (members in document order; a repeated name keeps its first position and its last
+ * value), {@code List<Object>}, {@code String}, {@code Integer}, {@code Long} or {@code BigInteger}
+ * (the smallest that holds the number), {@code Double}, {@code Boolean}, and {@code null} for JSON
+ * null. The accessors convert as jackson-databind's {@code JsonNode} did ({@code asText},
+ * {@code asInt}, {@code canConvertToInt}, iteration), which is what the znode decoders accepted
+ * when they were written on databind. Stateless and thread-safe.
+ */
+final class JsonTree {
+
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]*");
+
+    private JsonTree() {
+    }
+
+    /** Reads the value that starts at the parser's current token, up to its last token. */
+    static Object read(JsonParser p) throws IOException {
+        JsonToken token = p.currentToken();
+        if (token == null) {
+            throw new JsonParseException(p, "unexpected end of input");
+        }
+        return switch (token) {
+            case START_OBJECT -> readObject(p);
+            case START_ARRAY -> readArray(p);
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getNumberValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> throw new JsonParseException(p, "unexpected token " + token);
+        };
+    }
+
+    /** Reads the object that starts at the parser's current token ({@code START_OBJECT}). */
+    static Map<String, Object> readObject(JsonParser p) throws IOException {
+        Map<String, Object> members = new LinkedHashMap<>();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            p.nextToken();
+            members.put(name, read(p));
+        }
+        return members;
+    }
+
+    private static List<Object> readArray(JsonParser p) throws IOException {
+        List<Object> elements = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            elements.add(read(p));
+        }
+        return elements;
+    }
+
+    /** The members of an object; none for any other value. */
+    @SuppressWarnings("unchecked") // read() builds every object as a Map<String, Object>
+    static Map<String, Object> members(Object value) {
+        return value instanceof Map ? (Map<String, Object>) value : Map.of();
+    }
+
+    /** The elements of an array, the member values of an object, none for any other value. */
+    static Collection<?> elements(Object value) {
+        if (value instanceof List<?> list) {
+            return list;
+        }
+        return value instanceof Map<?, ?> map ? map.values() : List.of();
+    }
+
+    /** A scalar's text ({@code "null"} for null, numbers in Java's notation); "" for an array or object. */
+    static String asText(Object value) {
+        return value instanceof Collection || value instanceof Map ? "" : String.valueOf(value);
+    }
+
+    /** Whether {@link #asInt} gives the value without overflow: a number within int range, fraction allowed. */
+    static boolean canConvertToInt(Object value) {
+        if (value instanceof Double d) {
+            return d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE;
+        }
+        return value instanceof Integer; // the parser reads every integer within int range as an Integer
+    }
+
+    /**
+     * Any value as an int, never failing: a number truncated ({@code Number.intValue()}), true 1,
+     * text parsed as {@link #parseIntLeniently}, anything else 0.
+     */
+    static int asInt(Object value) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        if (value instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        return value instanceof String s ? parseIntLeniently(s) : 0;
+    }
+
+    /**
+     * Text as an int the way databind's {@code TextNode.asInt()} reads it: trimmed, a leading
+     * {@code +} dropped; all digits (after an optional {@code -}) is an int or 0 when it overflows;
+     * anything else is read as a double and truncated, or 0 when it is not a number.
+     */
+    static int parseIntLeniently(String text) {
+        String s = text.trim();
+        if (s.startsWith("+")) {
+            s = s.substring(1);
+        }
+        try {
+            return INTEGER.matcher(s).matches() ? Integer.parseInt(s) : (int) Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
