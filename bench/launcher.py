@@ -99,8 +99,8 @@ def cpu_seconds(pid):
         return stat_cpu_seconds(f.read())
 
 
-def thread_cpu_seconds(pid, name_part):
-    """The part of cpu_seconds(pid) that the threads whose /proc name contains name_part took."""
+def thread_cpu_seconds(pid, *name_parts):
+    """The part of cpu_seconds(pid) that the threads whose /proc name contains one of name_parts took."""
     total = 0.0
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -108,7 +108,8 @@ def thread_cpu_seconds(pid, name_part):
                 stat = f.read()
         except OSError:   # the thread ended between listdir and open
             continue
-        if name_part in stat[stat.index("(") + 1:stat.rindex(")")]:
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        if any(part in name for part in name_parts):
             total += stat_cpu_seconds(stat)
     return total
 
@@ -117,6 +118,13 @@ def jit_cpu_seconds(pid):
     """HotSpot's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre" in /proc; the same
     names in Weir's and Kafka's JVMs)."""
     return thread_cpu_seconds(pid, "CompilerThre")
+
+
+def gc_cpu_seconds(pid):
+    """The garbage collector's threads: G1's ("GC Thread#N" run the pauses, "G1 ..." the concurrent
+    work) and the VM Thread, which runs the serial and parallel collectors' pauses (and other
+    safepoint operations, a small share)."""
+    return thread_cpu_seconds(pid, "GC Thread", "G1 ", "VM Thread")
 
 
 def peak_rss_mib(pid):

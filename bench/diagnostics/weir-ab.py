@@ -3,7 +3,8 @@
 flags), driven by compare.py's workloads and sizes: a warm-up round of the quick sizes on each, then
 ROUNDS rounds of the full sizes, each round running every workload on A, then on B. Prints, per
 workload and side, the broker's CPU per million records (median and every round), records/s, and
-how much of the CPU the JIT compiler threads and the network threads took; then each side's peak RSS.
+how much of the CPU the JIT compiler threads, the network threads and the GC's threads took; then
+each side's peak RSS.
 
   bench/diagnostics/weir-ab.py [--rounds N] [--workloads a,d1] -- 'FLAGS_A' 'FLAGS_B'
 
@@ -23,7 +24,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import compare   # noqa: E402
-from launcher import jit_cpu_seconds, snapshot_weir, start_weir, thread_cpu_seconds   # noqa: E402
+from launcher import gc_cpu_seconds, jit_cpu_seconds, snapshot_weir, start_weir, thread_cpu_seconds   # noqa: E402
 
 
 def main():
@@ -47,17 +48,18 @@ def main():
         tasks = lambda size, suffix: [t for t in compare.workloads(size, suffix)[0] if t[0] in wanted]
         for name, side in sides.items():
             compare.run_workloads(side, tasks("quick", "warm"), f"warm-up {name} (not counted)")
-        runs = collections.defaultdict(list)   # (side, workload) -> [(CPU s/M, records/s, JIT s, network s)]
+        runs = collections.defaultdict(list)   # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s)]
         for r in range(opts.rounds):
             for name, side in sides.items():
                 pid = side.pids()[0]
                 for task in tasks("full", f"r{r + 1}"):
-                    jit0, net0 = jit_cpu_seconds(pid), thread_cpu_seconds(pid, "weir-network")
+                    jit0, net0, gc0 = jit_cpu_seconds(pid), thread_cpu_seconds(pid, "weir-network"), gc_cpu_seconds(pid)
                     result = compare.run_workloads(side, [task], f"round {r + 1} {name}").get(task[0])
                     if result:
                         runs[(name, task[0])].append((result["CPU s/M"], result.get("records/s", 0.0),
                                                       jit_cpu_seconds(pid) - jit0,
-                                                      thread_cpu_seconds(pid, "weir-network") - net0))
+                                                      thread_cpu_seconds(pid, "weir-network") - net0,
+                                                      gc_cpu_seconds(pid) - gc0))
         report(runs, wanted, sides, opts)
     finally:
         for side in sides.values():
@@ -73,10 +75,11 @@ def report(runs, wanted, sides, opts):
             if rows:
                 print(f"{wid} {name}: CPU s/M median {statistics.median(r[0] for r in rows):.3f} {column(rows, 0)}, "
                       f"records/s median {statistics.median(r[1] for r in rows):,.0f}, "
-                      f"JIT s {column(rows, 2)}, network threads s {column(rows, 3)}")
+                      f"JIT s {column(rows, 2)}, network threads s {column(rows, 3)}, GC s {column(rows, 4)}")
     for name, side in sides.items():
         mine = [row for (n, _), rows in runs.items() if n == name for row in rows]
         print(f"{name}: JIT {sum(r[2] for r in mine):.2f} s, network threads {sum(r[3] for r in mine):.2f} s, "
+              f"GC {sum(r[4] for r in mine):.2f} s, "
               f"peak RSS {side.rss_mib():.1f} MiB, WEIR_OPTS '{opts.flags_a if name == 'A' else opts.flags_b}'")
 
 
