@@ -269,10 +269,12 @@ class SocketServerTest {
     @Test
     void fullRequestQueuePausesReadingInsteadOfBuffering() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch handling = new CountDownLatch(1);
         AtomicInteger maxQueued = new AtomicInteger();
         AtomicReference<ServerFixture> fixture = new AtomicReference<>();
         TestApis apis = new TestApis().override(ApiKeys.METADATA, request -> {
             maxQueued.accumulateAndGet(fixture.get().server.requestQueueSize(), Math::max);
+            handling.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -290,8 +292,11 @@ class SocketServerTest {
                     clients.add(client);
                     client.send(Frames.metadata(METADATA_VERSION, i, "t" + i));
                 }
-                Await.until("queue full and connections waiting",
-                    () -> server.requestChannel.size() == 1 && server.requestChannel.waiting() > 0);
+                // The one handler holds a request, so the queue stays full until the release
+                // (before that, the queue could be full with the first request only for a moment).
+                Await.until("the handler busy, the queue full and connections waiting",
+                    () -> handling.getCount() == 0 && server.requestChannel.size() == 1
+                        && server.requestChannel.waiting() > 0);
                 assertThat(server.server.requestQueueSize()).isEqualTo(1);
                 release.countDown();
                 for (int i = 0; i < clients.size(); i++) {
