@@ -52,10 +52,15 @@ public final class RequestChannel {
 
     /** Network side: enqueues without blocking; false if the queue is full. */
     boolean offer(Request request) {
-        if (size.incrementAndGet() > capacity) {
-            size.decrementAndGet();
-            return false;
-        }
+        // Reserve a place without ever counting past the capacity: size() (the request queue
+        // gauge, the tests) must not see capacity + 1 while a refused offer backs out.
+        int queued;
+        do {
+            queued = size.get();
+            if (queued >= capacity) {
+                return false;
+            }
+        } while (!size.compareAndSet(queued, queued + 1));
         queue.add(request);
         // A handler about to park counts itself parked and then looks at the queue once more,
         // so a request offered meanwhile is not missed.
