@@ -78,6 +78,7 @@ public final class ZkStore implements AutoCloseable {
             .connectionTimeoutMs(connectionTimeoutMs)
             .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 10))
             .ensembleTracker(false)
+            .zkClientConfig(new PlaintextZkClientConfig())
             .build();
         client.start();
         awaitConnected(client, connectString, connectionTimeoutMs);
