@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -18,12 +17,10 @@ import com.fasterxml.jackson.core.JsonToken;
  * value), {@code List<Object>}, {@code String}, {@code Integer}, {@code Long} or {@code BigInteger}
  * (the smallest that holds the number), {@code Double}, {@code Boolean}, and {@code null} for JSON
  * null. The accessors convert as jackson-databind's {@code JsonNode} did ({@code asText},
- * {@code asInt}, {@code canConvertToInt}, iteration), which is what the znode decoders accepted
- * when they were written on databind. Stateless and thread-safe.
+ * iteration), which is what the znode decoders accepted when they were written on databind.
+ * Stateless and thread-safe.
  */
 final class JsonTree {
-
-    private static final Pattern INTEGER = Pattern.compile("-?[0-9]*");
 
     private JsonTree() {
     }
@@ -82,44 +79,5 @@ final class JsonTree {
     /** A scalar's text ({@code "null"} for null, numbers in Java's notation); "" for an array or object. */
     static String asText(Object value) {
         return value instanceof Collection || value instanceof Map ? "" : String.valueOf(value);
-    }
-
-    /** Whether {@link #asInt} gives the value without overflow: a number within int range, fraction allowed. */
-    static boolean canConvertToInt(Object value) {
-        if (value instanceof Double d) {
-            return d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE;
-        }
-        return value instanceof Integer; // the parser reads every integer within int range as an Integer
-    }
-
-    /**
-     * Any value as an int, never failing: a number truncated ({@code Number.intValue()}), true 1,
-     * text parsed as {@link #parseIntLeniently}, anything else 0.
-     */
-    static int asInt(Object value) {
-        if (value instanceof Number n) {
-            return n.intValue();
-        }
-        if (value instanceof Boolean b) {
-            return b ? 1 : 0;
-        }
-        return value instanceof String s ? parseIntLeniently(s) : 0;
-    }
-
-    /**
-     * Text as an int the way databind's {@code TextNode.asInt()} reads it: trimmed, a leading
-     * {@code +} dropped; all digits (after an optional {@code -}) is an int or 0 when it overflows;
-     * anything else is read as a double and truncated, or 0 when it is not a number.
-     */
-    static int parseIntLeniently(String text) {
-        String s = text.trim();
-        if (s.startsWith("+")) {
-            s = s.substring(1);
-        }
-        try {
-            return INTEGER.matcher(s).matches() ? Integer.parseInt(s) : (int) Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

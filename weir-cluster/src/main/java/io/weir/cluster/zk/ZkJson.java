@@ -95,7 +95,7 @@ public final class ZkJson {
             }
             String listener = m.group(1);
             String protocol = Optional.ofNullable(protocols.get(listener)).map(JsonTree::asText).orElse(listener);
-            endpoints.add(new EndpointInfo(listener, protocol, m.group(2), Integer.parseInt(m.group(3))));
+            endpoints.add(new EndpointInfo(listener, protocol, m.group(2), port(path, connection, m.group(3))));
         }
         return new BrokerRegistration(id, endpoints, Optional.ofNullable(node.get("rack")).map(JsonTree::asText));
     }
@@ -147,7 +147,7 @@ public final class ZkJson {
     private static Map<Integer, List<Integer>> replicaMap(String path, Object object) {
         Map<Integer, List<Integer>> replicas = new HashMap<>();
         for (Map.Entry<String, Object> e : JsonTree.members(object).entrySet()) {
-            replicas.put(parseInt(path, e.getKey()), ints(e.getValue()));
+            replicas.put(parseInt(path, e.getKey()), ints(path, e.getValue()));
         }
         return replicas;
     }
@@ -167,7 +167,7 @@ public final class ZkJson {
     public static LeaderAndIsr decodePartitionState(String path, byte[] data, int zkVersion) {
         Map<String, Object> node = parse(path, data);
         return new LeaderAndIsr(integer(path, node, "leader"), integer(path, node, "leader_epoch"),
-            ints(node.get("isr")), integer(path, node, "controller_epoch"), zkVersion);
+            ints(path, node.get("isr")), integer(path, node, "controller_epoch"), zkVersion);
     }
 
     /** A config entity ({@code /config/topics/<t>}, {@code /config/brokers/<id>}): {@code {"version":1,"config":{..}}}. */
@@ -206,7 +206,7 @@ public final class ZkJson {
             long start = Long.parseLong(text(path, node, "block_start"));
             long end = Long.parseLong(text(path, node, "block_end"));
             return new ProducerIdBlock(integer(path, node, "broker"), start, Math.toIntExact(end - start + 1));
-        } catch (NumberFormatException | ArithmeticException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) { // NumberFormatException, a bad block
             throw new ZkStoreException("malformed producer id block in " + path + ": " + utf8(data), e);
         }
     }
@@ -294,13 +294,20 @@ public final class ZkJson {
         return JsonTree.asText(value);
     }
 
-    /** A numeric field within int range, truncated if it has a fraction; text is not read as a number. */
+    /** A field holding a JSON integer within int range (as Kafka's {@code DecodeJson} reads an Int). */
     private static int integer(String path, Map<String, Object> object, String field) {
-        Object value = object.get(field);
-        if (!JsonTree.canConvertToInt(value)) {
+        if (!(object.get(field) instanceof Integer value)) {
             throw new ZkStoreException("znode " + path + " lacks integer field '" + field + "'");
         }
-        return JsonTree.asInt(value);
+        return value;
+    }
+
+    private static int port(String path, String endpoint, String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new ZkStoreException("malformed endpoint '" + endpoint + "' in " + path, e);
+        }
     }
 
     private static int parseInt(String path, String s) {
@@ -311,13 +318,27 @@ public final class ZkJson {
         }
     }
 
-    /** A replica or ISR list; each element converts leniently ({@link JsonTree#asInt}), absent is empty. */
-    private static List<Integer> ints(Object array) {
-        List<Integer> list = new ArrayList<>();
-        for (Object e : JsonTree.elements(array)) {
-            list.add(JsonTree.asInt(e));
+    /**
+     * A replica or ISR list: a JSON array of integers within int range; absent or null is empty.
+     * Anything else is rejected, as Kafka rejects it: read leniently, {@code "x"} or {@code 1.5}
+     * would name a broker that was never assigned.
+     */
+    private static List<Integer> ints(String path, Object array) {
+        if (array == null) {
+            return List.of();
         }
-        return list;
+        if (!(array instanceof List<?> elements)) {
+            throw new ZkStoreException("znode " + path + " has a replica list that is not an array: "
+                + JsonTree.asText(array));
+        }
+        List<Integer> ids = new ArrayList<>(elements.size());
+        for (Object e : elements) {
+            if (!(e instanceof Integer id)) {
+                throw new ZkStoreException("znode " + path + " has a replica id that is not an integer: " + e);
+            }
+            ids.add(id);
+        }
+        return ids;
     }
 
     private static void writeInts(JsonGenerator g, List<Integer> ints) throws IOException {

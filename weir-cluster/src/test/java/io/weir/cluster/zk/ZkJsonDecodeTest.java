@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the znode decoders accept, including the lenient conversions they have always made
- * (numbers read as text, text and fractions read as replica ids), and the {@link ZkStoreException}
- * naming the path for what they reject. JSON is written with single quotes; {@link #json} turns
+ * (numbers read as text where text is expected), and the {@link ZkStoreException} naming the path
+ * for what they reject: integers (replica ids, leaders, epochs, partitions) must be JSON integers
+ * within int range, as Kafka reads them. JSON is written with single quotes; {@link #json} turns
  * them into double quotes.
  */
 class ZkJsonDecodeTest {
@@ -102,17 +103,14 @@ class ZkJsonDecodeTest {
     }
 
     @Test
-    void integerFieldsTakeNumbersInIntRangeTruncatedButNotText() {
+    void integerFieldsTakeJsonIntegersInIntRangeOnly() {
         Function<String, Integer> controller = brokerid -> ZkJson.decodeControllerId(PATH,
             json("{'version':1,'brokerid':" + brokerid + ",'timestamp':'1'}"));
         assertThat(controller.apply("3")).isEqualTo(3);
         assertThat(controller.apply("-2147483648")).isEqualTo(Integer.MIN_VALUE);
-        assertThat(controller.apply("1.9")).isEqualTo(1);
-        assertThat(controller.apply("-1.9")).isEqualTo(-1);
-        assertThat(controller.apply("2147483647.0")).isEqualTo(Integer.MAX_VALUE);
-        assertThat(controller.apply("2e3")).isEqualTo(2000);
-        for (String notAnInt : List.of("'3'", "2147483648", "-2147483649", "2147483647.5", "1e10", "true", "null",
-                "[3]", "{}")) {
+        assertThat(controller.apply("2147483647")).isEqualTo(Integer.MAX_VALUE);
+        for (String notAnInt : List.of("'3'", "1.9", "-1.9", "2147483647.0", "2e3", "2147483648", "-2147483649",
+                "2147483647.5", "1e10", "true", "null", "[3]", "{}")) {
             rejects(data -> controller.apply(notAnInt), null).hasMessageContaining("lacks integer field 'brokerid'");
         }
         rejects(data -> ZkJson.decodeControllerId(PATH, data), json("{'version':1}"))
@@ -126,6 +124,9 @@ class ZkJsonDecodeTest {
             .isEqualTo(new LeaderAndIsr(1, 2, List.of(), 3, 5));
         rejects(state, json("{'leader_epoch':2,'controller_epoch':3}")).hasMessageContaining("'leader'");
         rejects(state, json("{'leader':'1','leader_epoch':2,'controller_epoch':3}")).hasMessageContaining("'leader'");
+        rejects(state, json("{'leader':1.0,'leader_epoch':2,'controller_epoch':3}")).hasMessageContaining("'leader'");
+        rejects(state, json("{'leader':1,'leader_epoch':2147483648,'controller_epoch':3}"))
+            .hasMessageContaining("'leader_epoch'");
         rejects(state, json("{'leader':1,'controller_epoch':3}")).hasMessageContaining("'leader_epoch'");
         rejects(state, json("{'leader':1,'leader_epoch':2,'controller_epoch':null}"))
             .hasMessageContaining("'controller_epoch'");
@@ -133,27 +134,37 @@ class ZkJsonDecodeTest {
     }
 
     @Test
-    void replicaListsConvertEachElementLeniently() {
+    void replicaListsAreArraysOfIntegers() {
         assertThat(isr("[2,0,1]")).containsExactly(2, 0, 1);
-        assertThat(isr("['1',' 2 ','+3','-4','5.9','1e2','x','','99999999999']"))
-            .containsExactly(1, 2, 3, -4, 5, 100, 0, 0, 0);
-        assertThat(isr("[1.9,-1.9,4294967297,1e20,true,false,null,[7],{'a':7}]"))
-            .containsExactly(1, -1, 1, Integer.MAX_VALUE, 1, 0, 0, 0, 0);
+        assertThat(isr("[-1,2147483647]")).containsExactly(-1, Integer.MAX_VALUE);
+        assertThat(isr("[]")).isEmpty();
         assertThat(isr("null")).isEmpty();
-        assertThat(isr("3")).isEmpty();
-        assertThat(isr("'1,2'")).isEmpty();
-        assertThat(isr("{'x':5,'y':'6','x':7}")).containsExactly(7, 6);
+        assertThat(ZkJson.decodePartitionState(PATH, json("{'leader':1,'leader_epoch':0,'controller_epoch':1}"), 0)
+            .isr()).isEmpty();
+        for (String element : List.of("'1'", "'x'", "''", "1.9", "1.0", "1e2", "4294967297", "true", "null", "[7]",
+            "{'a':7}")) {
+            rejects(data -> isr("[0," + element + "]"), null).hasMessageContaining("replica id that is not an integer");
+        }
+        for (String notArray : List.of("3", "'1,2'", "{'x':5}", "true")) {
+            rejects(data -> isr(notArray), null).hasMessageContaining("replica list that is not an array");
+        }
     }
 
     @Test
     void topicPartitionsAreKeyedByDecimalPartitionIds() {
-        assertThat(partitions("{'0':[1,2],'+1':['3'],'10':[]}"))
+        assertThat(partitions("{'0':[1,2],'+1':[3],'10':[]}"))
             .isEqualTo(Map.of(0, List.of(1, 2), 1, List.of(3), 10, List.of()));
         assertThat(partitions("{'0':[1],'00':[2]}")).isEqualTo(Map.of(0, List.of(2)));
         assertThat(partitions("[[1]]")).isEmpty();
         assertThat(partitions("null")).isEmpty();
         assertThat(ZkJson.decodeTopic(PATH, "t", json("{'topic_id':'" + TOPIC_ID + "'}"), 0).partitions()).isEmpty();
         Function<byte[], ?> topic = data -> ZkJson.decodeTopic(PATH, "t", data, 0);
+        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':['3']}}"))
+            .hasMessageContaining("replica id that is not an integer: 3");
+        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':[1],'1':[2.0]}}"))
+            .hasMessageContaining("replica id that is not an integer: 2.0");
+        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':[1]},'removing_replicas':{'0':'1'}}"))
+            .hasMessageContaining("replica list that is not an array: 1");
         rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'x':[1]}}"))
             .hasMessageContaining("non-numeric partition 'x'");
         rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':[1]},'adding_replicas':{' 0':[1]}}"))
@@ -196,6 +207,8 @@ class ZkJsonDecodeTest {
         rejects(decode, json("{'endpoints':[null]}")).hasMessage("malformed endpoint 'null' in " + PATH);
         rejects(decode, json("{'endpoints':[9092]}")).hasMessage("malformed endpoint '9092' in " + PATH);
         rejects(decode, json("{'endpoints':[['P://h:1']]}")).hasMessage("malformed endpoint '' in " + PATH);
+        rejects(decode, json("{'endpoints':['P://h:2147483648']}"))
+            .hasMessage("malformed endpoint 'P://h:2147483648' in " + PATH);
     }
 
     @Test
@@ -230,6 +243,8 @@ class ZkJsonDecodeTest {
             .hasMessageContaining("malformed producer id block");
         rejects(decode, json("{'broker':7,'block_end':9}")).hasMessageContaining("lacks field 'block_start'");
         rejects(decode, json("{'broker':7,'block_start':'x'}")).hasMessageContaining("malformed producer id block");
+        rejects(decode, json("{'broker':7,'block_start':10,'block_end':9}")).hasMessageContaining("malformed producer id block");
+        rejects(decode, json("{'broker':7,'block_start':-5,'block_end':9}")).hasMessageContaining("malformed producer id block");
         rejects(decode, json("{'broker':'7','block_start':0,'block_end':9}")).hasMessageContaining("lacks integer field 'broker'");
     }
 
@@ -237,7 +252,7 @@ class ZkJsonDecodeTest {
     void isrChangeNotificationEntriesNeedTopicAndPartition() {
         Function<String, Set<TopicPartition>> decode = partitions -> ZkJson.decodeIsrChangeNotification(PATH,
             json("{'version':1,'partitions':" + partitions + "}"));
-        assertThat(decode.apply("[{'topic':'a','partition':1},{'topic':5,'partition':2.5,'x':0},{'topic':'a','partition':1}]"))
+        assertThat(decode.apply("[{'topic':'a','partition':1},{'topic':5,'partition':2,'x':0},{'topic':'a','partition':1}]"))
             .containsExactlyInAnyOrder(new TopicPartition("a", 1), new TopicPartition("5", 2));
         assertThat(decode.apply("{'x':{'topic':'a','partition':1}}")).containsExactly(new TopicPartition("a", 1));
         assertThat(decode.apply("null")).isEmpty();
@@ -245,8 +260,10 @@ class ZkJsonDecodeTest {
         for (String bad : List.of("[['a',1]]", "['a']", "[{'partition':1}]", "[{'topic':null,'partition':1}]")) {
             rejects(data -> decode.apply(bad), null).hasMessageContaining("lacks field 'topic'");
         }
-        rejects(data -> decode.apply("[{'topic':'a','partition':'1'}]"), null)
-            .hasMessageContaining("lacks integer field 'partition'");
+        for (String bad : List.of("'1'", "2.5", "1.0")) {
+            rejects(data -> decode.apply("[{'topic':'a','partition':" + bad + "}]"), null)
+                .hasMessageContaining("lacks integer field 'partition'");
+        }
     }
 
     /** Every proper prefix of a valid payload (a znode write cut short) is rejected with the path. */
