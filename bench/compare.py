@@ -269,7 +269,10 @@ def table(rows):
     """rows: (label, metric, weir value, kafka value, workload id)."""
     lines = ["| workload | metric | Weir | Kafka | Weir/Kafka | target |", "|---|---|---|---|---|---|"]
     for label, metric, w, k, wid in rows:
-        ratio = w / k if k else float("inf")
+        if not k:  # no ratio to a zero (a p50 below the tools' 1 ms resolution): no verdict either
+            lines.append(f"| {label} | {metric} | {figure(w)} | {figure(k)} | n/a |  |")
+            continue
+        ratio = w / k
         lines.append(f"| {label} | {metric} | {figure(w)} | {figure(k)} | {ratio:.2f} | {verdict(wid, metric, ratio)} |")
     return "\n".join(lines)
 
