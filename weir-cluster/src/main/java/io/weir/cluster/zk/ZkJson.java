@@ -144,7 +144,12 @@ public final class ZkJson {
         }
     }
 
+    /** Partition id -> replica list; absent or null is empty, any other non-object is rejected. */
     private static Map<Integer, List<Integer>> replicaMap(String path, Object object) {
+        if (object != null && !(object instanceof Map)) {
+            throw new ZkStoreException("znode " + path + " has a replica assignment that is not an object: "
+                + JsonTree.asText(object));
+        }
         Map<Integer, List<Integer>> replicas = new HashMap<>();
         for (Map.Entry<String, Object> e : JsonTree.members(object).entrySet()) {
             replicas.put(parseInt(path, e.getKey()), ints(path, e.getValue()));

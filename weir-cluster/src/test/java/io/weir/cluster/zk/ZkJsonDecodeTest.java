@@ -155,7 +155,6 @@ class ZkJsonDecodeTest {
         assertThat(partitions("{'0':[1,2],'+1':[3],'10':[]}"))
             .isEqualTo(Map.of(0, List.of(1, 2), 1, List.of(3), 10, List.of()));
         assertThat(partitions("{'0':[1],'00':[2]}")).isEqualTo(Map.of(0, List.of(2)));
-        assertThat(partitions("[[1]]")).isEmpty();
         assertThat(partitions("null")).isEmpty();
         assertThat(ZkJson.decodeTopic(PATH, "t", json("{'topic_id':'" + TOPIC_ID + "'}"), 0).partitions()).isEmpty();
         Function<byte[], ?> topic = data -> ZkJson.decodeTopic(PATH, "t", data, 0);
@@ -165,6 +164,12 @@ class ZkJsonDecodeTest {
             .hasMessageContaining("replica id that is not an integer: 2.0");
         rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':[1]},'removing_replicas':{'0':'1'}}"))
             .hasMessageContaining("replica list that is not an array: 1");
+        for (String notObject : List.of("[[1]]", "'0:1'", "7")) {
+            rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':" + notObject + "}"))
+                .hasMessageContaining("replica assignment that is not an object");
+        }
+        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{},'adding_replicas':[]}"))
+            .hasMessageContaining("replica assignment that is not an object");
         rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'x':[1]}}"))
             .hasMessageContaining("non-numeric partition 'x'");
         rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':[1]},'adding_replicas':{' 0':[1]}}"))
