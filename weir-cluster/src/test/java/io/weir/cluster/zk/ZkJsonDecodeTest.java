@@ -52,6 +52,11 @@ class ZkJsonDecodeTest {
             json("{'version':3,'topic_id':'" + TOPIC_ID + "','partitions':" + partitionsJson + "}"), 0).partitions();
     }
 
+    /** A topic znode with a valid {@code topic_id} and then {@code members} (single-quoted JSON). */
+    private static byte[] topicWith(String members) {
+        return json("{'topic_id':'" + TOPIC_ID + "'," + members + "}");
+    }
+
     private static BrokerRegistration broker(String singleQuoted) {
         return ZkJson.decodeBroker(PATH, 1, json(singleQuoted));
     }
@@ -158,21 +163,21 @@ class ZkJsonDecodeTest {
         assertThat(partitions("null")).isEmpty();
         assertThat(ZkJson.decodeTopic(PATH, "t", json("{'topic_id':'" + TOPIC_ID + "'}"), 0).partitions()).isEmpty();
         Function<byte[], ?> topic = data -> ZkJson.decodeTopic(PATH, "t", data, 0);
-        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':['3']}}"))
+        rejects(topic, topicWith("'partitions':{'0':['3']}"))
             .hasMessageContaining("replica id that is not an integer: 3");
-        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':[1],'1':[2.0]}}"))
+        rejects(topic, topicWith("'partitions':{'0':[1],'1':[2.0]}"))
             .hasMessageContaining("replica id that is not an integer: 2.0");
-        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':[1]},'removing_replicas':{'0':'1'}}"))
+        rejects(topic, topicWith("'partitions':{'0':[1]},'removing_replicas':{'0':'1'}"))
             .hasMessageContaining("replica list that is not an array: 1");
         for (String notObject : List.of("[[1]]", "'0:1'", "7")) {
-            rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':" + notObject + "}"))
+            rejects(topic, topicWith("'partitions':" + notObject))
                 .hasMessageContaining("replica assignment that is not an object");
         }
-        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{},'adding_replicas':[]}"))
+        rejects(topic, topicWith("'partitions':{},'adding_replicas':[]"))
             .hasMessageContaining("replica assignment that is not an object");
-        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'x':[1]}}"))
+        rejects(topic, topicWith("'partitions':{'x':[1]}"))
             .hasMessageContaining("non-numeric partition 'x'");
-        rejects(topic, json("{'topic_id':'" + TOPIC_ID + "','partitions':{'0':[1]},'adding_replicas':{' 0':[1]}}"))
+        rejects(topic, topicWith("'partitions':{'0':[1]},'adding_replicas':{' 0':[1]}"))
             .hasMessageContaining("non-numeric partition ' 0'");
     }
 
