@@ -60,7 +60,7 @@ public final class FetchApi implements ApiHandler {
             }
             partitions = toCached(fetchData);
             if (md.epoch() == FetchMetadata.INITIAL_EPOCH) {
-                session = sessions.create(partitions);
+                session = sessions.create(partitions, req.replicaId() >= 0);
             }
         } else {
             session = sessions.get(md.sessionId());

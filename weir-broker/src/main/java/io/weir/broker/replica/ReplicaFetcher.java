@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.apache.kafka.clients.FetchSessionHandler;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.utils.internals.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,10 @@ import io.weir.common.Time;
  * of {@code num.replica.fetchers} slices): Kafka's AbstractFetcherThread without the thread. Each
  * {@link #doWork()} is one bounded turn: one OffsetsForLeaderEpoch for the partitions that must
  * truncate first, then one Fetch for the others; the batches are appended with their offsets,
- * the leader's high watermark and log start offset taken over.
+ * the leader's high watermark and log start offset taken over. Fetches go in an incremental fetch
+ * session (KIP-227), as Kafka's followers do: after the first full request only partitions whose
+ * position changed go out, and the leader answers only partitions with news, so partitions with
+ * no traffic cost a fetch nothing on either side of the wire.
  *
  * <p>Thread-safe: {@link #doWork()} runs on one thread (the fetcher thread, or a test); adding
  * and removing partitions may come from others. The partition map lock is held while the
@@ -70,6 +75,8 @@ public final class ReplicaFetcher {
     private final ReentrantLock partitionMapLock = new ReentrantLock();
     private final Condition partitionsChanged = partitionMapLock.newCondition();
     private final LinkedHashMap<TopicPartition, PartitionFetchState> states = new LinkedHashMap<>();
+    /** This follower's incremental fetch session with the leader (KIP-227); used by {@link #doWork()} only. */
+    private final FetchSessionHandler fetchSession;
     private volatile boolean shuttingDown;
 
     public ReplicaFetcher(String name, int localBrokerId, BrokerEndpoint leader, LeaderEndpoint endpoint,
@@ -90,6 +97,7 @@ public final class ReplicaFetcher {
         this.config = config;
         this.partitions = partitions;
         this.time = time;
+        this.fetchSession = new FetchSessionHandler(new LogContext("[" + name + "] "), leader.id());
     }
 
     // ---- partitions ----
@@ -335,43 +343,69 @@ public final class ReplicaFetcher {
 
     private int maybeFetch() {
         Map<TopicPartition, PartitionFetchState> fetching = ready(PartitionFetchState.State.FETCHING);
-        Map<TopicPartition, FetchRequest.PartitionData> data = new LinkedHashMap<>();
+        FetchSessionHandler.Builder builder = fetchSession.newBuilder(fetching.size(), false);
+        int added = 0;
         partitionMapLock.lock();
         try {
-            fetching.forEach((tp, state) -> {
-                Partition p = partitions.apply(tp).orElse(null);
+            for (Map.Entry<TopicPartition, PartitionFetchState> e : fetching.entrySet()) {
+                PartitionFetchState state = e.getValue();
+                Partition p = partitions.apply(e.getKey()).orElse(null);
                 if (p == null) {
-                    delay(tp, state);
+                    delay(e.getKey(), state);
                 } else {
-                    data.put(tp, new FetchRequest.PartitionData(state.topicId(), state.fetchOffset(),
+                    builder.add(e.getKey(), new FetchRequest.PartitionData(
+                        state.topicId() == null ? Uuid.ZERO_UUID : state.topicId(), state.fetchOffset(),
                         p.log().logStartOffset(), config.replicaFetchMaxBytes(),
                         Optional.of(state.currentLeaderEpoch())));
+                    added++;
                 }
-            });
+            }
         } finally {
             partitionMapLock.unlock();
         }
-        if (data.isEmpty()) {
+        if (added == 0) {
+            // Not built: the session keeps these partitions until a request can tell the leader.
             return 0;
         }
+        FetchSessionHandler.FetchRequestData request = builder.build();
         FetchResponseData response;
         try {
             response = endpoint.fetch(FetchRequest.Builder.forReplica(FETCH_VERSION, localBrokerId, -1L,
-                    config.replicaFetchWaitMaxMs(), config.replicaFetchMinBytes(), data)
-                .setMaxBytes(config.replicaFetchResponseMaxBytes()));
+                    config.replicaFetchWaitMaxMs(), config.replicaFetchMinBytes(), request.toSend())
+                .setMaxBytes(config.replicaFetchResponseMaxBytes())
+                .removed(request.toForget())
+                .replaced(request.toReplace())
+                .metadata(request.metadata()));
         } catch (IOException e) {
+            fetchSession.handleError(e);
             logFailure("Fetch from", e);
-            delayUnchanged(fetching, data.keySet());
+            delayUnchanged(fetching, request.sessionPartitions().keySet());
             return 0;
         }
-        Errors error = Errors.forCode(response.errorCode());
-        if (error != Errors.NONE) {
-            LOG.warn("{}: Fetch from {} answered {}", name, leader, error);
-            delayUnchanged(fetching, data.keySet());
-            return 0;
+        if (!fetchSession.handleResponse(FetchResponse.of(response), FETCH_VERSION)) {
+            return onSessionlessAnswer(response, fetching, request);
         }
         processFetchResponse(response, fetching);
-        return data.size();
+        return request.sessionPartitions().size();
+    }
+
+    /**
+     * The leader refused the request or answered outside the session. A lost session (the
+     * leader restarted, or evicted it from its cache) is not the partitions' fault: the next turn
+     * opens a new one with a full request at once. Other errors back the partitions off.
+     */
+    private int onSessionlessAnswer(FetchResponseData response, Map<TopicPartition, PartitionFetchState> fetching,
+                                    FetchSessionHandler.FetchRequestData request) {
+        Errors error = Errors.forCode(response.errorCode());
+        if (error == Errors.FETCH_SESSION_ID_NOT_FOUND || error == Errors.INVALID_FETCH_SESSION_EPOCH) {
+            LOG.info("{}: {} answered {}; opening a new fetch session", name, leader, error);
+        } else if (error != Errors.NONE) {
+            LOG.warn("{}: Fetch from {} answered {}", name, leader, error);
+            delayUnchanged(fetching, request.sessionPartitions().keySet());
+        } else {
+            LOG.warn("{}: {} answered partitions outside the fetch session; opening a new one", name, leader);
+        }
+        return 0;
     }
 
     private void processFetchResponse(FetchResponseData response, Map<TopicPartition, PartitionFetchState> sent) {

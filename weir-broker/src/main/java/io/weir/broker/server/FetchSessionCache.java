@@ -12,12 +12,18 @@ import io.weir.common.Time;
 /**
  * Incremental fetch sessions (KIP-227): the partitions a client fetches are remembered under a
  * session id, so later requests carry only what changed and responses only partitions with news.
- * At most {@code max.incremental.fetch.session.cache.slots} sessions; the least recently used
- * one is evicted when a new one needs room.
+ * At most {@code max.incremental.fetch.session.cache.slots} sessions. When a new one needs room,
+ * as in Kafka: a session unused for {@link #EVICTION_MS} goes first; otherwise the least recently
+ * used consumer session makes way; a followers' session (privileged) is never evicted by a newer
+ * session while it is in use, so many consumers cannot push replication back to full fetches. With
+ * nothing to evict the client gets no session and fetches sessionless.
  *
  * <p>Thread-safe: the cache is guarded by its own lock and each session by its own.
  */
 public final class FetchSessionCache {
+
+    /** Kafka's {@code MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS}: a session unused this long may be evicted by any. */
+    public static final long EVICTION_MS = 120_000L;
 
     private final int maxSlots;
     private final Time time;
@@ -28,23 +34,47 @@ public final class FetchSessionCache {
         this.time = time;
     }
 
-    /** Creates a session, or returns null when sessions are disabled (no slots). */
-    public synchronized FetchSession create(LinkedHashMap<TopicIdPartition, CachedPartition> partitions) {
-        if (maxSlots <= 0) {
+    /** Creates a consumer's session, or returns null when there is no room (see the class comment). */
+    public FetchSession create(LinkedHashMap<TopicIdPartition, CachedPartition> partitions) {
+        return create(partitions, false);
+    }
+
+    /**
+     * Creates a session, or returns null when there is no room for it.
+     *
+     * @param privileged a follower's session (Fetch with a replica id), which consumers cannot evict
+     */
+    public synchronized FetchSession create(LinkedHashMap<TopicIdPartition, CachedPartition> partitions,
+                                            boolean privileged) {
+        long nowMs = time.milliseconds();
+        if (sessions.size() >= maxSlots && !maybeEvict(nowMs)) {
             return null;
-        }
-        if (sessions.size() >= maxSlots) {
-            Iterator<Integer> eldest = sessions.keySet().iterator();
-            eldest.next();
-            eldest.remove();
         }
         int id;
         do {
             id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
         } while (sessions.containsKey(id));
-        FetchSession session = new FetchSession(id, partitions, time.milliseconds());
+        FetchSession session = new FetchSession(id, partitions, privileged, nowMs);
         sessions.put(id, session);
         return session;
+    }
+
+    /** Frees one slot: the stalest session if unused for {@link #EVICTION_MS}, else the least recently used consumer's. */
+    private boolean maybeEvict(long nowMs) {
+        Iterator<FetchSession> byLastUse = sessions.values().iterator();
+        FetchSession victim = null;
+        while (byLastUse.hasNext()) {
+            FetchSession s = byLastUse.next();
+            if (nowMs - s.lastUsedMs() >= EVICTION_MS || !s.privileged()) {
+                victim = s;
+                break;
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        sessions.remove(victim.id());
+        return true;
     }
 
     public synchronized FetchSession get(int sessionId) {
@@ -63,17 +93,25 @@ public final class FetchSessionCache {
     public static final class FetchSession {
         private final int id;
         private final LinkedHashMap<TopicIdPartition, CachedPartition> partitions;
+        private final boolean privileged;
         private int nextEpoch = 1;
         private long lastUsedMs;
 
-        FetchSession(int id, LinkedHashMap<TopicIdPartition, CachedPartition> partitions, long nowMs) {
+        FetchSession(int id, LinkedHashMap<TopicIdPartition, CachedPartition> partitions, boolean privileged,
+                     long nowMs) {
             this.id = id;
             this.partitions = partitions;
+            this.privileged = privileged;
             this.lastUsedMs = nowMs;
         }
 
         public int id() {
             return id;
+        }
+
+        /** Whether a follower opened it. */
+        public boolean privileged() {
+            return privileged;
         }
 
         public synchronized int nextEpoch() {

@@ -43,6 +43,40 @@ class FetchSessionCacheTest {
     }
 
     @Test
+    void aConsumerCannotEvictAFollowersSessionInUse() {
+        MockTime time = new MockTime();
+        FetchSessionCache cache = new FetchSessionCache(1, time);
+        FetchSession follower = cache.create(partitions(p0), true);
+
+        assertThat(cache.create(partitions(p1), false)).as("no room for a consumer").isNull();
+        assertThat(cache.get(follower.id())).isSameAs(follower);
+
+        time.sleep(FetchSessionCache.EVICTION_MS);
+        FetchSession consumer = cache.create(partitions(p1), false);
+        assertThat(consumer).as("a session unused for the eviction time makes way").isNotNull();
+        assertThat(cache.get(follower.id())).isNull();
+    }
+
+    @Test
+    void aFollowerEvictsTheLeastRecentlyUsedConsumerSession() {
+        FetchSessionCache cache = new FetchSessionCache(3, new MockTime());
+        FetchSession consumerA = cache.create(partitions(p0), false);
+        FetchSession followerA = cache.create(partitions(p0), true);
+        FetchSession consumerB = cache.create(partitions(p1), false);
+        cache.get(consumerA.id());
+
+        FetchSession followerB = cache.create(partitions(p1), true);
+        assertThat(cache.get(consumerB.id())).isNull();
+        assertThat(cache.get(consumerA.id())).isSameAs(consumerA);
+        assertThat(cache.get(followerA.id())).isSameAs(followerA);
+
+        FetchSession followerC = cache.create(partitions(p1), true);
+        assertThat(cache.get(consumerA.id())).isNull();
+        assertThat(cache.create(partitions(p0), true)).as("followers do not evict followers in use").isNull();
+        assertThat(List.of(followerA, followerB, followerC)).allSatisfy(f -> assertThat(cache.get(f.id())).isSameAs(f));
+    }
+
+    @Test
     void noSessionsWhenSlotsAreZero() {
         assertThat(new FetchSessionCache(0, new MockTime()).create(partitions(p0))).isNull();
     }

@@ -10,17 +10,23 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -102,6 +108,7 @@ class ReplicationOverTheWireTest {
         final LogManager logManager;
         final ReplicaManager replicaManager;
         final MetadataCache metadataCache = new MetadataCache();
+        final FetchSessionCache fetchSessions = new FetchSessionCache(10, Time.SYSTEM);
 
         Node(int id, ReplicaConfig config) {
             KafkaScheduler scheduler = new KafkaScheduler(1, "scheduler-" + id);
@@ -134,12 +141,22 @@ class ReplicationOverTheWireTest {
 
     /** Serves Produce, Fetch, OffsetsForLeaderEpoch and ListOffsets of {@code node} on an ephemeral loopback port. */
     private int serve(Node node) throws Exception {
+        return serve(node, request -> {
+        });
+    }
+
+    /** {@link #serve(Node)}, showing every Fetch request to {@code onFetch} before it is handled. */
+    private int serve(Node node, Consumer<FetchRequest> onFetch) throws Exception {
         BrokerContext ctx = context(BrokerConfig.fromProperties(Map.of(BrokerConfig.LISTENERS,
             "PLAINTEXT://127.0.0.1:0", BrokerConfig.LOG_DIRS, dir.resolve("unused").toString())), node);
         PartitionApis partitionApis = new PartitionApis(ctx);
+        FetchApi fetchApi = new FetchApi(ctx);
         KafkaApis apis = new KafkaApis()
             .register(ApiKeys.PRODUCE, 3, 13, new ProduceApi(ctx))
-            .register(ApiKeys.FETCH, 4, 17, new FetchApi(ctx))
+            .register(ApiKeys.FETCH, 4, 17, request -> {
+                onFetch.accept(request.body(FetchRequest.class));
+                fetchApi.handle(request);
+            })
             .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, partitionApis::offsetsForLeaderEpoch)
             .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsApi(ctx));
         RequestChannel channel = new RequestChannel(SocketServerConfig.DEFAULT_QUEUED_MAX_REQUESTS);
@@ -159,7 +176,7 @@ class ReplicationOverTheWireTest {
     private static BrokerContext context(BrokerConfig config, Node node) throws Exception {
         Map<Class<?>, Object> byType = Map.of(BrokerConfig.class, config, String.class, "cluster", Time.class,
             Time.SYSTEM, MetadataCache.class, node.metadataCache, ReplicaManager.class, node.replicaManager,
-            LogManager.class, node.logManager, FetchSessionCache.class, new FetchSessionCache(10, Time.SYSTEM));
+            LogManager.class, node.logManager, FetchSessionCache.class, node.fetchSessions);
         RecordComponent[] components = BrokerContext.class.getRecordComponents();
         Class<?>[] types = new Class<?>[components.length];
         Object[] args = new Object[components.length];
@@ -172,11 +189,100 @@ class ReplicationOverTheWireTest {
     }
 
     private static BrokerRequest.LeaderAndIsrRequest leaderAndIsr(int to, int port) {
-        BrokerRequest.PartitionInfo info = new BrokerRequest.PartitionInfo(TP, TOPIC_ID, 1, 1, List.of(1, 2), 0, 1,
-            List.of(1, 2), List.of(), List.of(), List.of(), false);
+        return leaderAndIsr(to, port, List.of(TP));
+    }
+
+    /** Broker 1 leads {@code tps} at epoch 1, broker 2 follows, both in the ISR. */
+    private static BrokerRequest.LeaderAndIsrRequest leaderAndIsr(int to, int port, List<TopicPartition> tps) {
+        List<BrokerRequest.PartitionInfo> infos = tps.stream().map(tp -> new BrokerRequest.PartitionInfo(tp, TOPIC_ID,
+            1, 1, List.of(1, 2), 0, 1, List.of(1, 2), List.of(), List.of(), List.of(), false)).toList();
         LiveBroker leader = new LiveBroker(1, List.of(new EndpointInfo("PLAINTEXT", "PLAINTEXT", "127.0.0.1", port)),
             Optional.empty(), 1L);
-        return new BrokerRequest.LeaderAndIsrRequest(to, 1, List.of(info), List.of(leader));
+        return new BrokerRequest.LeaderAndIsrRequest(to, 1, infos, List.of(leader));
+    }
+
+    /** What a follower's Fetch carried: its session and epoch, the partitions it named and those it forgot. */
+    private record SeenFetch(int sessionId, int epoch, Set<TopicPartition> partitions, Set<TopicPartition> forgotten) {
+
+        static SeenFetch of(FetchRequest request) {
+            Set<TopicPartition> named = new HashSet<>();
+            request.data().topics().forEach(t -> t.partitions().forEach(p ->
+                named.add(new TopicPartition(t.topic(), p.partition()))));
+            Set<TopicPartition> forgotten = new HashSet<>();
+            request.data().forgottenTopicsData().forEach(t -> t.partitions().forEach(p ->
+                forgotten.add(new TopicPartition(t.topic(), p))));
+            return new SeenFetch(request.metadata().sessionId(), request.metadata().epoch(), named, forgotten);
+        }
+
+        boolean opensSession() {
+            return epoch == 0;
+        }
+    }
+
+    /**
+     * A follower fetches in an incremental fetch session (KIP-227), as Kafka's do: one full request
+     * opens it, later requests name only the partition whose position moved, never the partition
+     * without traffic, which stays in the leader's session. When the leader loses the session (a
+     * restart, an eviction) the follower opens a new one at once rather than backing off.
+     */
+    @Test
+    void aFollowerFetchesInAnIncrementalSessionAndReopensALostOne() throws Exception {
+        ReplicaConfig d = ReplicaConfig.defaults();
+        // A backoff far beyond the produce timeout below: a follower that backed off would fail the test.
+        ReplicaConfig config = new ReplicaConfig(d.replicaLagTimeMaxMs(), d.replicaFetchMaxBytes(),
+            d.replicaFetchResponseMaxBytes(), 100, 1, 120_000L, 1, 5_000, "PLAINTEXT");
+        TopicPartition busy = TP;
+        TopicPartition idle = new TopicPartition(TP.topic(), 1);
+        Node leader = new Node(1, config);
+        Node follower = new Node(2, config);
+        Queue<SeenFetch> seen = new ConcurrentLinkedQueue<>();
+        int port = serve(leader, request -> {
+            if (request.replicaId() == 2) {
+                seen.add(SeenFetch.of(request));
+            }
+        });
+        assertThat(leader.replicaManager.becomeLeaderOrFollower(leaderAndIsr(1, port, List.of(busy, idle)),
+            t -> LogConfig.defaults()).partitionErrors()).containsValues(Errors.NONE);
+        assertThat(follower.replicaManager.becomeLeaderOrFollower(leaderAndIsr(2, port, List.of(busy, idle)),
+            t -> LogConfig.defaults()).partitionErrors()).containsValues(Errors.NONE);
+
+        assertThat(produceAcksAll(leader, busy, "a")).isEqualTo(Errors.NONE);
+        assertThat(produceAcksAll(leader, busy, "b")).isEqualTo(Errors.NONE);
+
+        List<SeenFetch> first = List.copyOf(seen);
+        assertThat(first.get(0).opensSession()).isTrue();
+        assertThat(first.get(0).partitions()).containsExactlyInAnyOrder(busy, idle);
+        List<SeenFetch> incremental = first.stream().filter(f -> f.epoch() > 0).toList();
+        assertThat(incremental).as("incremental fetches after the first").isNotEmpty();
+        assertThat(incremental).allSatisfy(f -> {
+            assertThat(f.sessionId()).isEqualTo(incremental.get(0).sessionId());
+            assertThat(f.partitions()).doesNotContain(idle);
+            assertThat(f.forgotten()).isEmpty();
+        });
+        assertThat(incremental).anySatisfy(f -> assertThat(f.partitions()).containsExactly(busy));
+        FetchSessionCache.FetchSession session = leader.fetchSessions.get(incremental.get(0).sessionId());
+        assertThat(session.privileged()).isTrue();
+        assertThat(session.partitions().keySet()).extracting(TopicIdPartition::topicPartition)
+            .containsExactlyInAnyOrder(busy, idle);
+        assertThat(values(follower.logManager.getLog(busy).orElseThrow())).containsExactly("a", "b");
+
+        leader.fetchSessions.remove(session.id());
+        seen.clear();
+        assertThat(produceAcksAll(leader, busy, "c")).isEqualTo(Errors.NONE);
+        assertThat(values(follower.logManager.getLog(busy).orElseThrow())).containsExactly("a", "b", "c");
+        assertThat(seen).anySatisfy(f -> {
+            assertThat(f.opensSession()).isTrue();
+            assertThat(f.partitions()).containsExactlyInAnyOrder(busy, idle);
+        });
+        assertThat(leader.fetchSessions.size()).isEqualTo(1);
+    }
+
+    /** Appends {@code value} on the leader with acks=all and waits for the answer (20 s timeout). */
+    private static Errors produceAcksAll(Node leader, TopicPartition tp, String value) throws Exception {
+        CompletableFuture<ProducePartitionResult> acked = new CompletableFuture<>();
+        leader.replicaManager.appendRecords(20_000L, (short) -1, Map.of(tp, records(value)),
+            r -> acked.complete(r.get(tp)));
+        return acked.get(30, TimeUnit.SECONDS).error();
     }
 
     @Test
