@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
-"""Weir against Weir: two single brokers from the same build, started with different WEIR_OPTS (JVM
-flags), driven by compare.py's workloads and sizes: a warm-up round of the quick sizes on each, then
-ROUNDS rounds of the full sizes, each round running every workload on A, then on B. Prints, per
-workload and side, the broker's CPU per million records (median and every round), records/s, and
-how much of the CPU the JIT compiler threads, the network threads and the GC's threads took; then
-each side's peak RSS.
+"""Weir against Weir: two single brokers (or, with --brokers 3, two clusters of three brokers and a
+ZooKeeper each) from the same build, started with different WEIR_OPTS (JVM flags), driven by
+compare.py's workloads and sizes: a warm-up round of the quick sizes on each, then ROUNDS rounds of
+the full sizes, each round running every workload on A, then on B. Prints, per workload and side,
+the brokers' CPU per million records (median and every round), records/s, and how much of the CPU
+the JIT compiler threads, the network threads and the GC's threads took; then each side's peak RSS
+(brokers and ZooKeeper, summed).
 
   bench/diagnostics/weir-ab.py [--rounds N] [--workloads a,d1] -- 'FLAGS_A' 'FLAGS_B'
+  bench/diagnostics/weir-ab.py --brokers 3 [--rounds N] [--workloads g,g2] -- 'FLAGS_A' 'FLAGS_B'
+
+--weir-a/--weir-b PATH run a side from another build: a launcher that `bench/launcher.py snapshot DIR`
+made (DIR/weir/bin/weir), e.g. of the commit before a change; the default is a snapshot of this
+tree's build. --idle-topics N creates N topics of 6 partitions on each side after the warm-up
+(replication factor 3 with --brokers 3) that no workload writes: the cost of partitions at rest.
 
 (the "--" lets the flags start with "-"; '' is the launcher's defaults).
 
@@ -32,34 +39,43 @@ def main():
     p.add_argument("flags_a")
     p.add_argument("flags_b")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--workloads", default="a,b,c,e", help="single-broker workload ids of compare.py")
+    p.add_argument("--brokers", type=int, choices=(1, 3), default=1)
+    p.add_argument("--weir-a", help="launcher of side A's build (default: a snapshot of this tree's)")
+    p.add_argument("--weir-b", help="launcher of side B's build (default: a snapshot of this tree's)")
+    p.add_argument("--idle-topics", type=int, default=0, help="topics of 6 partitions created but never written")
+    p.add_argument("--workloads", help="workload ids of compare.py (default: a,b,c,e; with --brokers 3: g,g2)")
     opts = p.parse_args()
-    wanted = opts.workloads.split(",")
+    cluster = opts.brokers == 3
+    wanted = (opts.workloads or ("g,g2" if cluster else "a,b,c,e")).split(",")
     if "e" in wanted and "a" not in wanted:
         wanted.insert(0, "a")   # (e) consumes the topic that (a) of the same round wrote
     work = tempfile.mkdtemp(prefix="weir-ab-")
     sides = {}
     try:
-        weir = snapshot_weir(work)
-        for name, flags in (("A", opts.flags_a), ("B", opts.flags_b)):
+        weir = snapshot_weir(work) if not (opts.weir_a and opts.weir_b) else None
+        for name, flags, build in (("A", opts.flags_a, opts.weir_a), ("B", opts.flags_b, opts.weir_b)):
             os.environ["WEIR_OPTS"] = flags
-            sides[name] = start_weir(weir, os.path.join(work, name), 1)
+            sides[name] = start_weir(build or weir, os.path.join(work, name), opts.brokers)
         os.environ.pop("WEIR_OPTS")
-        tasks = lambda size, suffix: [t for t in compare.workloads(size, suffix)[0] if t[0] in wanted]
+        tasks = lambda size, suffix: [t for t in compare.workloads(size, suffix)[int(cluster)] if t[0] in wanted]
         for name, side in sides.items():
             compare.run_workloads(side, tasks("quick", "warm"), f"warm-up {name} (not counted)")
-        runs = collections.defaultdict(list)   # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s)]
+            for i in range(opts.idle_topics):
+                compare.create_topic(side.bootstrap, f"idle-{i}", 6, opts.brokers, ["min.insync.replicas=2"] if cluster else [])
+        runs = collections.defaultdict(list)   # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s, p99 ms)]
         for r in range(opts.rounds):
             for name, side in sides.items():
-                pid = side.pids()[0]
+                pids = side.pids(with_zookeeper=False)
+                threads = lambda: (sum(jit_cpu_seconds(p) for p in pids),
+                                   sum(thread_cpu_seconds(p, "weir-network") for p in pids),
+                                   sum(gc_cpu_seconds(p) for p in pids))
                 for task in tasks("full", f"r{r + 1}"):
-                    jit0, net0, gc0 = jit_cpu_seconds(pid), thread_cpu_seconds(pid, "weir-network"), gc_cpu_seconds(pid)
+                    before = threads()
                     result = compare.run_workloads(side, [task], f"round {r + 1} {name}").get(task[0])
                     if result:
                         runs[(name, task[0])].append((result["CPU s/M"], result.get("records/s", 0.0),
-                                                      jit_cpu_seconds(pid) - jit0,
-                                                      thread_cpu_seconds(pid, "weir-network") - net0,
-                                                      gc_cpu_seconds(pid) - gc0))
+                                                      *(b - a for a, b in zip(before, threads())),
+                                                      result.get("p99 ms", 0.0)))
         report(runs, wanted, sides, opts)
     finally:
         for side in sides.values():
@@ -75,12 +91,14 @@ def report(runs, wanted, sides, opts):
             if rows:
                 print(f"{wid} {name}: CPU s/M median {statistics.median(r[0] for r in rows):.3f} {column(rows, 0)}, "
                       f"records/s median {statistics.median(r[1] for r in rows):,.0f}, "
-                      f"JIT s {column(rows, 2)}, network threads s {column(rows, 3)}, GC s {column(rows, 4)}")
+                      f"p99 ms {column(rows, 5)}, JIT s {column(rows, 2)}, network threads s {column(rows, 3)}, "
+                      f"GC s {column(rows, 4)}")
     for name, side in sides.items():
         mine = [row for (n, _), rows in runs.items() if n == name for row in rows]
         print(f"{name}: JIT {sum(r[2] for r in mine):.2f} s, network threads {sum(r[3] for r in mine):.2f} s, "
               f"GC {sum(r[4] for r in mine):.2f} s, "
-              f"peak RSS {side.rss_mib():.1f} MiB, WEIR_OPTS '{opts.flags_a if name == 'A' else opts.flags_b}'")
+              f"peak RSS {side.rss_mib():.1f} MiB, WEIR_OPTS '{opts.flags_a if name == 'A' else opts.flags_b}', "
+              f"build {(opts.weir_a if name == 'A' else opts.weir_b) or 'this tree'}")
 
 
 if __name__ == "__main__":
