@@ -103,10 +103,6 @@ final class BrokerComponents implements AutoCloseable {
     }
 
     /**
-     * A leader's ISR change: a conditional write of the partition state, then a notification the
-     * controller watches (Kafka's {@code /isr_change_notification}).
-     */
-    /**
      * The epoch of this broker's registration as it is now (read on the control plane's thread, once
      * per LeaderAndIsr or StopReplica); unknown while it is not registered or ZooKeeper cannot answer,
      * and then requests are not fenced by it.
@@ -119,6 +115,10 @@ final class BrokerComponents implements AutoCloseable {
         }
     }
 
+    /**
+     * A leader's ISR change: a conditional write of the partition state, then a notification the
+     * controller watches (Kafka's {@code /isr_change_notification}).
+     */
     private static IsrWriter isrWriter(ZkStore zk) {
         return (tp, state, expectedZkVersion) -> {
             OptionalInt version = zk.updatePartitionState(tp, state, expectedZkVersion);
