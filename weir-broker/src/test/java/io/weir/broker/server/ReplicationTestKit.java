@@ -23,7 +23,6 @@ import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
@@ -32,6 +31,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.replica.ReplicaSelector;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
@@ -42,6 +43,8 @@ import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.broker.purgatory.MockTimer;
 import io.weir.broker.replica.LeaderEndpoint;
 import io.weir.broker.replica.ReplicaFetcher;
+import io.weir.broker.server.FetchSessionCache.CachedPartition;
+import io.weir.broker.server.FetchSessionCache.FetchSession;
 import io.weir.cluster.controller.BrokerRequest;
 import io.weir.cluster.controller.LiveBroker;
 import io.weir.cluster.zk.EndpointInfo;
@@ -196,6 +199,8 @@ final class ReplicationTestKit implements AutoCloseable {
         final int id;
         final LogManager logManager;
         final ReplicaManager replicaManager;
+        /** Its followers' fetch sessions while it leads (new, so empty, when the broker restarts). */
+        final FetchSessionCache fetchSessions = new FetchSessionCache(1000, time);
         /** While true, every call to this broker as a leader fails like a refused connection. */
         volatile boolean unreachable;
 
@@ -449,7 +454,9 @@ final class ReplicationTestKit implements AutoCloseable {
 
     /**
      * A leader reached in memory: a Fetch goes to its ReplicaManager with no wait (the answer
-     * comes at once), records copied out of the segment files as the wire would.
+     * comes at once), records copied out of the segment files as the wire would. Fetch sessions
+     * (KIP-227) are kept in the leader's {@link TestBroker#fetchSessions} as {@code FetchApi}
+     * keeps them, so a restarted leader has lost its followers' sessions.
      */
     final class InMemoryLeaderEndpoint implements LeaderEndpoint {
 
@@ -459,46 +466,72 @@ final class ReplicationTestKit implements AutoCloseable {
             this.leaderId = leaderId;
         }
 
-        private ReplicaManager leader() throws IOException {
+        private TestBroker leader() throws IOException {
             TestBroker b = brokers.get(leaderId);
             if (b == null || b.unreachable) {
                 throw new IOException("Connection refused: broker " + leaderId);
             }
-            return b.replicaManager;
+            return b;
         }
 
         @Override
         public FetchResponseData fetch(FetchRequest.Builder builder) throws IOException {
-            ReplicaManager leader = leader();
+            TestBroker leader = leader();
             FetchRequest request = builder.build(ReplicaFetcher.FETCH_VERSION);
-            LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positions = new LinkedHashMap<>();
-            for (FetchRequestData.FetchTopic t : request.data().topics()) {
-                for (FetchRequestData.FetchPartition p : t.partitions()) {
-                    TopicPartition tp = new TopicPartition(t.topic(), p.partition());
-                    Uuid id = leader.partition(tp).map(Partition::topicId).orElse(Uuid.ZERO_UUID);
-                    positions.put(new TopicIdPartition(id, tp), new ReplicaManager.FetchPosition(p.fetchOffset(),
-                        p.partitionMaxBytes(), p.currentLeaderEpoch(), p.logStartOffset()));
+            FetchMetadata md = request.metadata();
+            LinkedHashMap<TopicIdPartition, CachedPartition> sent = new LinkedHashMap<>();
+            request.fetchData(Map.of()).forEach((tip, pd) -> sent.put(tip, new CachedPartition(pd.fetchOffset,
+                pd.maxBytes, pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
+            FetchSession session = null;
+            LinkedHashMap<TopicIdPartition, CachedPartition> partitions = sent;
+            if (md.isFull()) {
+                leader.fetchSessions.remove(md.sessionId());
+                if (md.epoch() == FetchMetadata.INITIAL_EPOCH) {
+                    session = leader.fetchSessions.create(sent, true);
                 }
+            } else {
+                session = leader.fetchSessions.get(md.sessionId());
+                Errors error = session == null ? Errors.FETCH_SESSION_ID_NOT_FOUND
+                    : session.nextEpoch() != md.epoch() ? Errors.INVALID_FETCH_SESSION_EPOCH : Errors.NONE;
+                if (error != Errors.NONE) {
+                    return new FetchResponseData().setErrorCode(error.code());
+                }
+                session.update(sent, request.forgottenTopics(Map.of()));
+                session.advanceEpoch(time.milliseconds());
+                partitions = new LinkedHashMap<>(session.partitions());
             }
+            LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positions = new LinkedHashMap<>();
+            partitions.forEach((tip, cp) -> positions.put(tip, new ReplicaManager.FetchPosition(cp.fetchOffset(),
+                cp.maxBytes(), cp.currentLeaderEpoch(), cp.fetcherLogStartOffset())));
             FetchParams params = new FetchParams(request.replicaId(), 0L, request.minBytes(), request.maxBytes(),
                 request.isolationLevel());
             AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> results = new AtomicReference<>();
-            leader.fetchMessages(params, positions, results::set);
-            FetchResponseData response = new FetchResponseData();
+            leader.replicaManager.fetchMessages(params, positions, results::set);
+            FetchResponseData response = new FetchResponseData()
+                .setSessionId(session == null ? FetchMetadata.INVALID_SESSION_ID : session.id());
+            boolean incremental = !md.isFull();
+            FetchSession answered = session;
             results.get().forEach((tip, r) -> {
-                FetchResponseData.FetchableTopicResponse topic = response.responses().stream()
-                    .filter(t -> t.topic().equals(tip.topic())).findFirst().orElseGet(() -> {
-                        FetchResponseData.FetchableTopicResponse t = new FetchResponseData.FetchableTopicResponse()
-                            .setTopic(tip.topic());
-                        response.responses().add(t);
-                        return t;
-                    });
-                topic.partitions().add(new FetchResponseData.PartitionData().setPartitionIndex(tip.partition())
-                    .setErrorCode(r.error().code()).setHighWatermark(r.highWatermark())
-                    .setLastStableOffset(r.lastStableOffset()).setLogStartOffset(r.logStartOffset())
-                    .setRecords(copy(r)));
+                boolean news = answered == null || answered.partitions().get(tip).maybeUpdateResponseData(r);
+                if (!incremental || news) {
+                    add(response, tip, r);
+                }
             });
             return response;
+        }
+
+        private void add(FetchResponseData response, TopicIdPartition tip, FetchPartitionResult r) {
+            FetchResponseData.FetchableTopicResponse topic = response.responses().stream()
+                .filter(t -> t.topic().equals(tip.topic())).findFirst().orElseGet(() -> {
+                    FetchResponseData.FetchableTopicResponse t = new FetchResponseData.FetchableTopicResponse()
+                        .setTopic(tip.topic());
+                    response.responses().add(t);
+                    return t;
+                });
+            topic.partitions().add(new FetchResponseData.PartitionData().setPartitionIndex(tip.partition())
+                .setErrorCode(r.error().code()).setHighWatermark(r.highWatermark())
+                .setLastStableOffset(r.lastStableOffset()).setLogStartOffset(r.logStartOffset())
+                .setRecords(copy(r)));
         }
 
         private MemoryRecords copy(FetchPartitionResult r) {
@@ -521,7 +554,7 @@ final class ReplicationTestKit implements AutoCloseable {
         @Override
         public OffsetForLeaderEpochResponseData offsetsForLeaderEpoch(OffsetsForLeaderEpochRequest.Builder builder)
                 throws IOException {
-            ReplicaManager leader = leader();
+            ReplicaManager leader = leader().replicaManager;
             OffsetsForLeaderEpochRequest request = builder.build((short) 4);
             OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
             for (OffsetForLeaderEpochRequestData.OffsetForLeaderTopic t : request.data().topics()) {
