@@ -21,8 +21,7 @@ import io.weir.broker.network.Request;
 import io.weir.broker.server.FetchParams;
 import io.weir.broker.server.FetchPartitionResult;
 import io.weir.broker.server.FetchSessionCache;
-import io.weir.broker.server.FetchSessionCache.CachedPartition;
-import io.weir.broker.server.FetchSessionCache.FetchSession;
+import io.weir.broker.server.FetchSessionCache.FetchContext;
 import io.weir.broker.server.ReplicaManager.FetchPosition;
 
 /**
@@ -48,67 +47,40 @@ public final class FetchApi implements ApiHandler {
     @Override
     public void handle(Request request) {
         FetchRequest req = request.body(FetchRequest.class);
-        FetchMetadata md = req.metadata();
         Map<Uuid, String> names = ctx.metadataCache().snapshot().topicNames();
-        Map<TopicIdPartition, FetchRequest.PartitionData> fetchData = req.fetchData(names);
-        FetchSessionCache sessions = ctx.fetchSessionCache();
-        FetchSession session = null;
-        LinkedHashMap<TopicIdPartition, CachedPartition> partitions;
-        if (md.isFull()) {
-            if (md.sessionId() != FetchMetadata.INVALID_SESSION_ID) {
-                sessions.remove(md.sessionId());
-            }
-            partitions = toCached(fetchData);
-            if (md.epoch() == FetchMetadata.INITIAL_EPOCH) {
-                session = sessions.create(partitions, req.replicaId() >= 0);
-            }
-        } else {
-            session = sessions.get(md.sessionId());
-            if (session == null) {
-                sendError(request, Errors.FETCH_SESSION_ID_NOT_FOUND);
-                return;
-            }
-            synchronized (session) {
-                if (session.nextEpoch() != md.epoch()) {
-                    sendError(request, Errors.INVALID_FETCH_SESSION_EPOCH);
-                    return;
-                }
-                session.update(toCached(fetchData), req.forgottenTopics(names));
-                session.advanceEpoch(ctx.time().milliseconds());
-                partitions = new LinkedHashMap<>(session.partitions());
-            }
+        FetchContext context = ctx.fetchSessionCache().newContext(req.metadata(),
+            FetchSessionCache.cached(req.fetchData(names)), req.forgottenTopics(names), req.replicaId() >= 0);
+        if (context.error() != Errors.NONE) {
+            sendError(request, context.error());
+            return;
         }
-        fetch(request, req, session, !md.isFull(), partitions);
+        fetch(request, req, context);
     }
 
-    private void fetch(Request request, FetchRequest req, FetchSession session, boolean incremental,
-                       LinkedHashMap<TopicIdPartition, CachedPartition> partitions) {
+    private void fetch(Request request, FetchRequest req, FetchContext context) {
         int maxBytes = Math.min(req.maxBytes(), ctx.config().fetchMaxBytes());
         FetchParams params = new FetchParams(req.replicaId(), req.maxWait(), req.minBytes(), maxBytes,
             req.isolationLevel(), clientMetadata(request, req));
         LinkedHashMap<TopicIdPartition, FetchPosition> positions = new LinkedHashMap<>();
         LinkedHashMap<TopicIdPartition, FetchResponseData.PartitionData> unknown = new LinkedHashMap<>();
-        partitions.forEach((tip, cp) -> {
+        context.partitions().forEach((tip, cp) -> {
             if (tip.topic() == null) {
                 unknown.put(tip, errorData(tip.partition(), Errors.UNKNOWN_TOPIC_ID));
             } else {
-                positions.put(tip, new FetchPosition(cp.fetchOffset(), cp.maxBytes(), cp.currentLeaderEpoch(),
-                    cp.fetcherLogStartOffset()));
+                positions.put(tip, cp.position());
             }
         });
-        int sessionId = session == null ? FetchMetadata.INVALID_SESSION_ID : session.id();
         ctx.replicaManager().fetchMessages(params, positions, results -> {
             LinkedHashMap<TopicIdPartition, FetchResponseData.PartitionData> data = new LinkedHashMap<>(unknown);
             CurrentLeaders leaders = new CurrentLeaders(ctx, request);
             results.forEach((tip, r) -> {
-                boolean news = session == null || recordNews(session, tip, r);
-                if (!incremental || news) {
+                if (context.include(tip, r)) {
                     FetchResponseData.PartitionData pd = partitionData(tip.partition(), notHosted(tip, r));
                     data.put(tip, withCurrentLeader(request, leaders, tip, pd));
                 }
             });
             List<Node> endpoints = request.apiVersion() >= 16 ? leaders.nodeEndpoints() : List.of();
-            request.sendResponse(FetchResponse.of(Errors.NONE, 0, sessionId, data, endpoints));
+            request.sendResponse(FetchResponse.of(Errors.NONE, 0, context.sessionId(), data, endpoints));
         });
     }
 
@@ -127,21 +99,6 @@ public final class FetchApi implements ApiHandler {
         }
         return Optional.of(new ClientMetadata.DefaultClientMetadata(req.rackId(), request.clientId(),
             request.clientAddress(), KafkaPrincipal.ANONYMOUS, request.listenerName()));
-    }
-
-    private static boolean recordNews(FetchSession session, TopicIdPartition tip, FetchPartitionResult r) {
-        synchronized (session) {
-            CachedPartition cp = session.partitions().get(tip);
-            return cp == null || cp.maybeUpdateResponseData(r);
-        }
-    }
-
-    private static LinkedHashMap<TopicIdPartition, CachedPartition> toCached(
-            Map<TopicIdPartition, FetchRequest.PartitionData> fetchData) {
-        LinkedHashMap<TopicIdPartition, CachedPartition> cached = new LinkedHashMap<>();
-        fetchData.forEach((tip, pd) -> cached.put(tip, new CachedPartition(pd.fetchOffset, pd.maxBytes,
-            pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
-        return cached;
     }
 
     private static FetchResponseData.PartitionData partitionData(int partition, FetchPartitionResult r) {

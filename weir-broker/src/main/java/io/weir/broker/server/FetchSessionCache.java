@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.requests.FetchRequest;
 
 import io.weir.common.Time;
 
@@ -32,6 +35,79 @@ public final class FetchSessionCache {
     public FetchSessionCache(int maxSlots, Time time) {
         this.maxSlots = maxSlots;
         this.time = time;
+    }
+
+    /**
+     * Kafka's {@code FetchManager.newContext}: what one Fetch's session metadata asks for. A full
+     * request (epoch 0 or -1) closes the session it names, and epoch 0 opens a new one with
+     * {@code requested}; an incremental one applies {@code requested} and {@code forgotten} to its
+     * session and advances the epoch, or fails with FETCH_SESSION_ID_NOT_FOUND or
+     * INVALID_FETCH_SESSION_EPOCH.
+     *
+     * @param privileged the request is a follower's (it has a replica id)
+     */
+    public FetchContext newContext(FetchMetadata md, LinkedHashMap<TopicIdPartition, CachedPartition> requested,
+                                   Iterable<TopicIdPartition> forgotten, boolean privileged) {
+        if (md.isFull()) {
+            if (md.sessionId() != FetchMetadata.INVALID_SESSION_ID) {
+                remove(md.sessionId());
+            }
+            FetchSession session = md.epoch() == FetchMetadata.INITIAL_EPOCH ? create(requested, privileged) : null;
+            return new FetchContext(Errors.NONE, session, requested, false);
+        }
+        FetchSession session = get(md.sessionId());
+        if (session == null) {
+            return FetchContext.failed(Errors.FETCH_SESSION_ID_NOT_FOUND);
+        }
+        synchronized (session) {
+            if (session.nextEpoch() != md.epoch()) {
+                return FetchContext.failed(Errors.INVALID_FETCH_SESSION_EPOCH);
+            }
+            session.update(requested, forgotten);
+            session.advanceEpoch(time.milliseconds());
+            return new FetchContext(Errors.NONE, session, new LinkedHashMap<>(session.partitions()), true);
+        }
+    }
+
+    /** A request's partitions as a session keeps them. */
+    public static LinkedHashMap<TopicIdPartition, CachedPartition> cached(
+            Map<TopicIdPartition, FetchRequest.PartitionData> fetchData) {
+        LinkedHashMap<TopicIdPartition, CachedPartition> cached = new LinkedHashMap<>();
+        fetchData.forEach((tip, pd) -> cached.put(tip, new CachedPartition(pd.fetchOffset, pd.maxBytes,
+            pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
+        return cached;
+    }
+
+    /**
+     * One Fetch's view of its session: the partitions to read (all of the session's for an
+     * incremental request), the session to answer under (null: sessionless), or an error.
+     */
+    public record FetchContext(Errors error, FetchSession session,
+                               LinkedHashMap<TopicIdPartition, CachedPartition> partitions, boolean incremental) {
+
+        static FetchContext failed(Errors error) {
+            return new FetchContext(error, null, new LinkedHashMap<>(), false);
+        }
+
+        /** The session id the answer carries. */
+        public int sessionId() {
+            return session == null ? FetchMetadata.INVALID_SESSION_ID : session.id();
+        }
+
+        /**
+         * Records what the answer tells the client about {@code tip} and returns whether it goes in
+         * the answer: always in a full one, in an incremental one when it has news.
+         */
+        public boolean include(TopicIdPartition tip, FetchPartitionResult result) {
+            if (session == null) {
+                return true;
+            }
+            synchronized (session) {
+                CachedPartition cp = session.partitions().get(tip);
+                boolean news = cp == null || cp.maybeUpdateResponseData(result);
+                return !incremental || news;
+            }
+        }
     }
 
     /** Creates a consumer's session, or returns null when there is no room (see the class comment). */
@@ -187,6 +263,11 @@ public final class FetchSessionCache {
 
         public long fetcherLogStartOffset() {
             return fetcherLogStartOffset;
+        }
+
+        /** Where the ReplicaManager reads this partition for the client. */
+        public ReplicaManager.FetchPosition position() {
+            return new ReplicaManager.FetchPosition(fetchOffset, maxBytes, currentLeaderEpoch, fetcherLogStartOffset);
         }
 
         /**

@@ -32,7 +32,6 @@ import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.replica.ReplicaSelector;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
@@ -43,8 +42,7 @@ import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.broker.purgatory.MockTimer;
 import io.weir.broker.replica.LeaderEndpoint;
 import io.weir.broker.replica.ReplicaFetcher;
-import io.weir.broker.server.FetchSessionCache.CachedPartition;
-import io.weir.broker.server.FetchSessionCache.FetchSession;
+import io.weir.broker.server.FetchSessionCache.FetchContext;
 import io.weir.cluster.controller.BrokerRequest;
 import io.weir.cluster.controller.LiveBroker;
 import io.weir.cluster.zk.EndpointInfo;
@@ -478,42 +476,21 @@ final class ReplicationTestKit implements AutoCloseable {
         public FetchResponseData fetch(FetchRequest.Builder builder) throws IOException {
             TestBroker leader = leader();
             FetchRequest request = builder.build(ReplicaFetcher.FETCH_VERSION);
-            FetchMetadata md = request.metadata();
-            LinkedHashMap<TopicIdPartition, CachedPartition> sent = new LinkedHashMap<>();
-            request.fetchData(Map.of()).forEach((tip, pd) -> sent.put(tip, new CachedPartition(pd.fetchOffset,
-                pd.maxBytes, pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
-            FetchSession session = null;
-            LinkedHashMap<TopicIdPartition, CachedPartition> partitions = sent;
-            if (md.isFull()) {
-                leader.fetchSessions.remove(md.sessionId());
-                if (md.epoch() == FetchMetadata.INITIAL_EPOCH) {
-                    session = leader.fetchSessions.create(sent, true);
-                }
-            } else {
-                session = leader.fetchSessions.get(md.sessionId());
-                Errors error = session == null ? Errors.FETCH_SESSION_ID_NOT_FOUND
-                    : session.nextEpoch() != md.epoch() ? Errors.INVALID_FETCH_SESSION_EPOCH : Errors.NONE;
-                if (error != Errors.NONE) {
-                    return new FetchResponseData().setErrorCode(error.code());
-                }
-                session.update(sent, request.forgottenTopics(Map.of()));
-                session.advanceEpoch(time.milliseconds());
-                partitions = new LinkedHashMap<>(session.partitions());
+            FetchContext context = leader.fetchSessions.newContext(request.metadata(),
+                FetchSessionCache.cached(request.fetchData(Map.of())), request.forgottenTopics(Map.of()),
+                request.replicaId() >= 0);
+            if (context.error() != Errors.NONE) {
+                return new FetchResponseData().setErrorCode(context.error().code());
             }
             LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positions = new LinkedHashMap<>();
-            partitions.forEach((tip, cp) -> positions.put(tip, new ReplicaManager.FetchPosition(cp.fetchOffset(),
-                cp.maxBytes(), cp.currentLeaderEpoch(), cp.fetcherLogStartOffset())));
+            context.partitions().forEach((tip, cp) -> positions.put(tip, cp.position()));
             FetchParams params = new FetchParams(request.replicaId(), 0L, request.minBytes(), request.maxBytes(),
                 request.isolationLevel());
             AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> results = new AtomicReference<>();
             leader.replicaManager.fetchMessages(params, positions, results::set);
-            FetchResponseData response = new FetchResponseData()
-                .setSessionId(session == null ? FetchMetadata.INVALID_SESSION_ID : session.id());
-            boolean incremental = !md.isFull();
-            FetchSession answered = session;
+            FetchResponseData response = new FetchResponseData().setSessionId(context.sessionId());
             results.get().forEach((tip, r) -> {
-                boolean news = answered == null || answered.partitions().get(tip).maybeUpdateResponseData(r);
-                if (!incremental || news) {
+                if (context.include(tip, r)) {
                     add(response, tip, r);
                 }
             });
