@@ -40,14 +40,18 @@ def tool(main_class, args, timeout_s=900):
 
 class BrokerCpu:
     """The brokers' CPU seconds over one client run, per million records: all of it (the target's
-    figure), and the part their JIT compiler threads took (no target; it says how much of a row is
-    the JVMs still compiling, which moves from round to round)."""
+    figure), its user-mode part, and the part their JIT compiler threads took (no targets). The user
+    part leaves out the kernel's work for the broker (socket and page-cache copies), which on this VM
+    swings with how cold the memory under new page-cache pages is (docs/benchmarks.md, "Cold
+    memory"); the JIT part says how much of a row is the JVMs still compiling."""
 
     def __init__(self, brokers):
-        self.brokers, self.cpu0, self.jit0 = brokers, brokers.cpu(), brokers.jit_cpu()
+        self.brokers = brokers
+        self.cpu0, self.user0, self.jit0 = brokers.cpu(), brokers.user_cpu(), brokers.jit_cpu()
 
     def per_million(self, records):
         return {"CPU s/M": (self.brokers.cpu() - self.cpu0) * 1e6 / records,
+                "user CPU s/M": (self.brokers.user_cpu() - self.user0) * 1e6 / records,
                 "JIT CPU s/M": (self.brokers.jit_cpu() - self.jit0) * 1e6 / records}
 
 

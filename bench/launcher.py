@@ -88,15 +88,16 @@ def wait_port(port, pid, log_path, timeout_s=120):
     raise RuntimeError(f"nothing listens on {port} after {timeout_s} s; see {log_path}")
 
 
-def stat_cpu_seconds(stat):
-    """user+sys CPU seconds of one /proc/.../stat line (of a process or of one of its threads)."""
+def stat_cpu_seconds(stat, user_only=False):
+    """user+sys CPU seconds of one /proc/.../stat line (of a process or of one of its threads); with
+    user_only, the user-mode part alone."""
     fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime (fields 14, 15)
+    return (int(fields[11]) + (0 if user_only else int(fields[12]))) / CLK_TCK   # utime, stime (fields 14, 15)
 
 
-def cpu_seconds(pid):
+def cpu_seconds(pid, user_only=False):
     with open(f"/proc/{pid}/stat") as f:
-        return stat_cpu_seconds(f.read())
+        return stat_cpu_seconds(f.read(), user_only)
 
 
 def thread_cpu_seconds(pid, *name_parts):
@@ -189,6 +190,10 @@ class Cluster:
 
     def cpu(self, with_zookeeper=True):
         return sum(cpu_seconds(p) for p in self.pids(with_zookeeper))
+
+    def user_cpu(self):
+        """The user-mode part of cpu(): the brokers' own code, without the kernel's work for them."""
+        return sum(cpu_seconds(p, user_only=True) for p in self.pids())
 
     def jit_cpu(self):
         return sum(jit_cpu_seconds(p) for p in self.pids())

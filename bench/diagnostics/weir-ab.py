@@ -62,7 +62,7 @@ def main():
             compare.run_workloads(side, tasks("quick", "warm"), f"warm-up {name} (not counted)")
             for i in range(opts.idle_topics):
                 compare.create_topic(side.bootstrap, f"idle-{i}", 6, opts.brokers, ["min.insync.replicas=2"] if cluster else [])
-        runs = collections.defaultdict(list)   # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s, p99 ms)]
+        runs = collections.defaultdict(list)   # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s, p99 ms, user s/M)]
         for r in range(opts.rounds):
             for name, side in sides.items():
                 pids = side.pids(with_zookeeper=False)
@@ -75,7 +75,7 @@ def main():
                     if result:
                         runs[(name, task[0])].append((result["CPU s/M"], result.get("records/s", 0.0),
                                                       *(b - a for a, b in zip(before, threads())),
-                                                      result.get("p99 ms", 0.0)))
+                                                      result.get("p99 ms", 0.0), result["user CPU s/M"]))
         report(runs, wanted, sides, opts)
     finally:
         for side in sides.values():
@@ -90,6 +90,7 @@ def report(runs, wanted, sides, opts):
             rows = runs[(name, wid)]
             if rows:
                 print(f"{wid} {name}: CPU s/M median {statistics.median(r[0] for r in rows):.3f} {column(rows, 0)}, "
+                      f"user s/M median {statistics.median(r[6] for r in rows):.3f} {column(rows, 6)}, "
                       f"records/s median {statistics.median(r[1] for r in rows):,.0f}, "
                       f"p99 ms {column(rows, 5)}, JIT s {column(rows, 2)}, network threads s {column(rows, 3)}, "
                       f"GC s {column(rows, 4)}")
