@@ -18,7 +18,8 @@
 # Per workload: records/s, MB/s, latency percentiles (fixed-rate rows: the steady state after
 # ProducerPerformance's --warmup-records of 10 s; a run whose client did not hold the target rate in
 # it is listed under the table as "Not steady"), the brokers' CPU seconds (user+sys from /proc, the measured side only) per
-# million records; per side: peak resident memory (VmHWM summed over its processes).
+# million records, and their user-mode part; per side: peak resident memory (VmHWM summed over its
+# processes).
 # Prints the medians and Weir/Kafka ratios with the targets of the benchmark issue and appends
 # them to docs/benchmarks.md (not with --no-docs); every run's figures are kept in
 # bench/results/compare-<time>.json.
