@@ -217,6 +217,11 @@ final class ControllerRole {
     }
 
     private void onTopicChanged(String topic) {
+        if (processor.state().topic(topic).isEmpty()) {
+            // A topic the controller left out (its znode did not decode) whose znode changed: read it as new.
+            onTopicsChanged();
+            return;
+        }
         process("PartitionModifications", () -> reader.partitionModifications(topic, processor.state()));
     }
 

@@ -8,11 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and small writes around the controller: brokers with their epochs, topics with their
@@ -20,8 +23,15 @@ import org.apache.zookeeper.data.Stat;
  * notifications. Reads that take a {@link CuratorWatcher} leave it on what they read (null: no
  * watch). Thread-safe: stateless over {@link ZkOps}; bulk reads must not run on ZooKeeper's event
  * thread.
+ *
+ * <p>A broker or topic znode that does not decode (written by hand or by another tool) is left out
+ * with an ERROR line, its watch kept: the controller works with everything else, and sees the znode
+ * again when it is fixed. Failing the whole read instead would fail every controller's failover on
+ * the same znode, one broker after another.
  */
 final class ControllerZnodes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerZnodes.class);
 
     private final ZkOps ops;
 
@@ -46,7 +56,8 @@ final class ControllerZnodes {
         Map<Integer, RegisteredBroker> brokers = new TreeMap<>();
         ops.readAll(idByPath.keySet()).forEach((path, v) -> {
             int id = idByPath.get(path);
-            brokers.put(id, new RegisteredBroker(ZkJson.decodeBroker(ops.describe(path), id, v.data()), v.czxid()));
+            decoded(path, () -> ZkJson.decodeBroker(ops.describe(path), id, v.data()), "broker " + id + " is not counted as live")
+                .ifPresent(registration -> brokers.put(id, new RegisteredBroker(registration, v.czxid())));
         });
         return List.copyOf(brokers.values());
     }
@@ -58,7 +69,7 @@ final class ControllerZnodes {
         Map<String, TopicAssignment> topics = new TreeMap<>();
         ops.readAll(topicByPath.keySet(), watcher).forEach((path, v) -> {
             String topic = topicByPath.get(path);
-            topics.put(topic, ZkJson.decodeTopic(ops.describe(path), topic, v.data(), v.version()));
+            decodedTopic(path, topic, v.data(), v.version()).ifPresent(t -> topics.put(topic, t));
         });
         return topics;
     }
@@ -71,7 +82,21 @@ final class ControllerZnodes {
     /** One topic, watching its znode when it exists. */
     Optional<TopicAssignment> topic(String topic, CuratorWatcher watcher) {
         String path = ZkPaths.topic(topic);
-        return ops.read(path, watcher).map(v -> ZkJson.decodeTopic(ops.describe(path), topic, v.data(), v.version()));
+        return ops.read(path, watcher).flatMap(v -> decodedTopic(path, topic, v.data(), v.version()));
+    }
+
+    private Optional<TopicAssignment> decodedTopic(String path, String topic, byte[] data, int zkVersion) {
+        return decoded(path, () -> ZkJson.decodeTopic(ops.describe(path), topic, data, zkVersion),
+            "topic " + topic + " is left out (its partitions keep their data but get no leaders) until the znode is fixed");
+    }
+
+    private static <T> Optional<T> decoded(String path, Supplier<T> decode, String consequence) {
+        try {
+            return Optional.of(decode.get());
+        } catch (ZkStoreException e) {
+            LOG.error("Ignoring {}: {}; {}", path, e.getMessage(), consequence);
+            return Optional.empty();
+        }
     }
 
     /** The config overrides of these topics (topics without a config znode are absent). */

@@ -1,5 +1,6 @@
 package io.weir.cluster.controller;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -78,6 +79,29 @@ class ControllerDriverEventsTest extends DriverTestSupport {
 
         assertThat(adopted).isEqualTo(new LeaderAndIsr(1, 5, List.of(1, 2), 1, 1));
         await("LeaderAndIsr to 2", () -> leaderAndIsrPartitions(n1, 2).contains(old0));
+        assertThat(n1.driver().isActive()).isTrue();
+    }
+
+    @Test
+    void znodesThatDoNotDecodeAreLeftOutAndATopicIsTakenOnceFixed() throws Exception {
+        registerBroker(2);
+        CuratorFramework raw = rawClient();
+        raw.create().creatingParentsIfNeeded().forPath("/brokers/topics/bad", "{\"partitions\": [".getBytes(UTF_8));
+        raw.create().forPath("/brokers/ids/7", "not a registration".getBytes(UTF_8));
+        admin.createTopic("t", Uuid.randomUuid(), Map.of(0, List.of(2, 1)), Map.of());
+
+        // The failover reads every broker and topic znode: those that do not decode must not fail it.
+        Node n1 = startNode(1);
+        assertThat(awaitState(T0, s -> true).leader()).isEqualTo(2);
+        assertThat(n1.driver().isActive()).isTrue();
+        assertThat(n1.channel().liveBrokers()).extracting(LiveBroker::id).containsExactlyInAnyOrder(1, 2);
+        admin.createTopic("u", Uuid.randomUuid(), Map.of(0, List.of(1, 2)), Map.of());
+        awaitState(new TopicPartition("u", 0), s -> true);
+        assertThat(admin.getPartitionState(new TopicPartition("bad", 0))).isEmpty();
+
+        raw.setData().forPath("/brokers/topics/bad", ZkJson.encodeTopic(Uuid.randomUuid(), Map.of(0, List.of(2, 1))));
+
+        assertThat(awaitState(new TopicPartition("bad", 0), s -> true).leader()).isEqualTo(2);
         assertThat(n1.driver().isActive()).isTrue();
     }
 
