@@ -2,7 +2,8 @@
 """Weir against Weir: two single brokers (or, with --brokers 3, two clusters of three brokers and a
 ZooKeeper each) from the same build, started with different WEIR_OPTS (JVM flags), driven by
 compare.py's workloads and sizes: a warm-up round of the quick sizes on each, then ROUNDS rounds of
-the full sizes, each round running every workload on A, then on B. Prints, per workload and side,
+the full sizes, each round running every workload on one side, then on the other: A first in odd
+rounds, B first in even ones (use an even ROUNDS for a fair split). Prints, per workload and side,
 the brokers' CPU per million records (median and every round), records/s, and how much of the CPU
 the JIT compiler threads, the network threads and the GC's threads took; then each side's peak RSS
 (brokers and ZooKeeper, summed).
@@ -38,7 +39,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("flags_a")
     p.add_argument("flags_b")
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=4)
     p.add_argument("--brokers", type=int, choices=(1, 3), default=1)
     p.add_argument("--weir-a", help="launcher of side A's build (default: a snapshot of this tree's)")
     p.add_argument("--weir-b", help="launcher of side B's build (default: a snapshot of this tree's)")
@@ -64,7 +65,10 @@ def main():
                 compare.create_topic(side.bootstrap, f"idle-{i}", 6, opts.brokers, ["min.insync.replicas=2"] if cluster else [])
         runs = collections.defaultdict(list)   # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s, p99 ms, user s/M)]
         for r in range(opts.rounds):
-            for name, side in sides.items():
+            # A, B in odd rounds and B, A in even ones: on this VM the side that runs first in a round
+            # can be the one that meets cold memory (docs/benchmarks.md, "Cold memory").
+            order = list(sides.items()) if r % 2 == 0 else list(reversed(sides.items()))
+            for name, side in order:
                 pids = side.pids(with_zookeeper=False)
                 threads = lambda: (sum(jit_cpu_seconds(p) for p in pids),
                                    sum(thread_cpu_seconds(p, "weir-network") for p in pids),
