@@ -18,6 +18,7 @@ import io.weir.cluster.controller.ControllerEvent.TopicChange;
 import io.weir.cluster.controller.ControllerEvent.TopicDeletion;
 import io.weir.cluster.zk.ControllerZkStore;
 import io.weir.cluster.zk.LeaderAndIsr;
+import io.weir.cluster.zk.PartitionStates;
 import io.weir.cluster.zk.TopicAssignment;
 
 /**
@@ -48,8 +49,9 @@ final class ControllerZkReader {
         takeIsrChangeNotifications();
         List<TopicPartition> partitions = new ArrayList<>();
         topics.values().forEach(t -> t.partitions().keySet().forEach(p -> partitions.add(new TopicPartition(t.topic(), p))));
-        return new ControllerSnapshot(controllerEpoch, brokers, describe(topics.values()),
-            zk.partitionStates(partitions), deleting);
+        PartitionStates states = zk.partitionStates(partitions);
+        return new ControllerSnapshot(controllerEpoch, brokers, describe(topics.values(), states.unreadable()),
+            states.states(), deleting);
     }
 
     BrokerChange brokerChange() {
@@ -74,8 +76,9 @@ final class ControllerZkReader {
                 zk.watchTopic(name).ifPresent(unknown::add);
             }
         }
-        topics.addAll(describe(unknown));
-        return new TopicChange(topics, zk.partitionStates(unknownPartitions(state, unknown)));
+        PartitionStates states = zk.partitionStates(unknownPartitions(state, unknown));
+        topics.addAll(describe(unknown, states.unreadable()));
+        return new TopicChange(topics, states.states());
     }
 
     /** The topic as its znode and config are now (watching the znode); empty if it is gone. */
@@ -84,9 +87,9 @@ final class ControllerZkReader {
         if (read.isEmpty()) {
             return Optional.empty();
         }
-        TopicDescription description = describe(List.of(read.get())).get(0);
-        return Optional.of(new PartitionModifications(description,
-            zk.partitionStates(unknownPartitions(state, List.of(read.get())))));
+        PartitionStates states = zk.partitionStates(unknownPartitions(state, List.of(read.get())));
+        TopicDescription description = describe(List.of(read.get()), states.unreadable()).get(0);
+        return Optional.of(new PartitionModifications(description, states.states()));
     }
 
     /** The deletion markers, if any. */
@@ -109,19 +112,28 @@ final class ControllerZkReader {
         if (partitions.isEmpty()) {
             return Optional.empty();
         }
-        Map<TopicPartition, LeaderAndIsr> states = zk.partitionStates(partitions);
+        Map<TopicPartition, LeaderAndIsr> states = zk.partitionStates(partitions).states();
         return states.isEmpty() ? Optional.empty() : Optional.of(new IsrChangeNotification(states));
     }
 
-    private List<TopicDescription> describe(Collection<TopicAssignment> topics) {
+    /**
+     * The topics as the controller takes them, without the partitions whose state znode does not
+     * decode: the brain never learns those, so it neither leads nor recreates them (their state
+     * exists), and reads them again, as new partitions, the next time it reads the topic.
+     */
+    private List<TopicDescription> describe(Collection<TopicAssignment> topics, Set<TopicPartition> leftOut) {
         Map<String, Map<String, String>> configs = zk.topicConfigs(topics.stream().map(TopicAssignment::topic).toList());
         List<TopicDescription> descriptions = new ArrayList<>();
         for (TopicAssignment t : topics) {
             boolean unclean = uncleanLeaderElection(configs.getOrDefault(t.topic(), Map.of()));
             ControllerTopic topic = new ControllerTopic(t.topic(), t.topicId(), t.zkVersion(), unclean);
             Map<Integer, PartitionAssignment> partitions = new TreeMap<>();
-            t.partitions().forEach((p, replicas) -> partitions.put(p, new PartitionAssignment(replicas,
-                t.addingReplicas().getOrDefault(p, List.of()), t.removingReplicas().getOrDefault(p, List.of()))));
+            t.partitions().forEach((p, replicas) -> {
+                if (!leftOut.contains(new TopicPartition(t.topic(), p))) {
+                    partitions.put(p, new PartitionAssignment(replicas,
+                        t.addingReplicas().getOrDefault(p, List.of()), t.removingReplicas().getOrDefault(p, List.of())));
+                }
+            });
             descriptions.add(new TopicDescription(topic, partitions));
         }
         return descriptions;

@@ -107,8 +107,8 @@ public final class ControllerZkStore implements AutoCloseable {
         return znodes.topicConfigs(topics);
     }
 
-    /** The states of these partitions with their versions; partitions without a state are absent. */
-    public Map<TopicPartition, LeaderAndIsr> partitionStates(Collection<TopicPartition> partitions) {
+    /** The states of these partitions with their versions, and those whose state znode does not decode. */
+    public PartitionStates partitionStates(Collection<TopicPartition> partitions) {
         return znodes.partitionStates(partitions);
     }
 

@@ -2,6 +2,7 @@ package io.weir.cluster.zk;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * watch). Thread-safe: stateless over {@link ZkOps}; bulk reads must not run on ZooKeeper's event
  * thread.
  *
- * <p>A broker or topic znode that does not decode (written by hand or by another tool) is left out
- * with an ERROR line, its watch kept: the controller works with everything else, and sees the znode
- * again when it is fixed. Failing the whole read instead would fail every controller's failover on
+ * <p>A broker, topic or partition state znode that does not decode (written by hand, by another
+ * tool, or damaged) is left out with an ERROR line, a watch on it kept: the controller works with
+ * everything else, and sees the znode again when it is fixed. Failing the whole read instead would fail every controller's failover on
  * the same znode, one broker after another.
  */
 final class ControllerZnodes {
@@ -109,14 +110,22 @@ final class ControllerZnodes {
         return configs;
     }
 
-    /** The states of these partitions, with their versions; partitions without a state znode are absent. */
-    Map<TopicPartition, LeaderAndIsr> partitionStates(Collection<TopicPartition> partitions) {
+    /**
+     * The states of these partitions, with their versions; partitions without a state znode are in
+     * neither part of the answer, those whose znode does not decode are named as unreadable.
+     */
+    PartitionStates partitionStates(Collection<TopicPartition> partitions) {
         Map<String, TopicPartition> partitionByPath = new HashMap<>();
         partitions.forEach(tp -> partitionByPath.put(ZkPaths.partitionState(tp), tp));
         Map<TopicPartition, LeaderAndIsr> states = new HashMap<>();
-        ops.readAll(partitionByPath.keySet()).forEach((path, v) -> states.put(partitionByPath.get(path),
-            ZkJson.decodePartitionState(ops.describe(path), v.data(), v.version())));
-        return states;
+        Set<TopicPartition> unreadable = new HashSet<>();
+        ops.readAll(partitionByPath.keySet()).forEach((path, v) -> {
+            TopicPartition tp = partitionByPath.get(path);
+            decoded(path, () -> ZkJson.decodePartitionState(ops.describe(path), v.data(), v.version()),
+                "partition " + tp + " is left out (its replicas keep their data but get no leader) until the znode is fixed")
+                .ifPresentOrElse(state -> states.put(tp, state), () -> unreadable.add(tp));
+        });
+        return new PartitionStates(states, unreadable);
     }
 
     void markTopicForDeletion(String topic) {

@@ -106,6 +106,30 @@ class ControllerDriverEventsTest extends DriverTestSupport {
     }
 
     @Test
+    void aPartitionStateZnodeThatDoesNotDecodeLeavesThatPartitionAlone() throws Exception {
+        registerBroker(2);
+        CuratorFramework raw = rawClient();
+        admin.createTopic("t", Uuid.randomUuid(), Map.of(0, List.of(2, 1), 1, List.of(1, 2)), Map.of());
+        raw.create().creatingParentsIfNeeded().forPath("/brokers/topics/t/partitions/0/state", "{".getBytes(UTF_8));
+
+        Node n1 = startNode(1);
+        assertThat(awaitState(T1, s -> true).leader()).isEqualTo(1);
+        admin.createTopic("u", Uuid.randomUuid(), Map.of(0, List.of(1, 2)), Map.of());
+        awaitState(new TopicPartition("u", 0), s -> true);
+        assertThat(n1.driver().isActive()).isTrue();
+        assertThat(raw.getData().forPath("/brokers/topics/t/partitions/0/state")).isEqualTo("{".getBytes(UTF_8));
+
+        // Fixed, it is read again with the topic's next change, as a partition whose state exists: adopted.
+        raw.setData().forPath("/brokers/topics/t/partitions/0/state",
+            ZkJson.encodePartitionState(new LeaderAndIsr(2, 5, List.of(2, 1), 0, 0)));
+        TopicAssignment t = admin.getTopic("t").orElseThrow();
+        admin.setTopicAssignment(new TopicAssignment("t", t.topicId(),
+            Map.of(0, List.of(2, 1), 1, List.of(1, 2), 2, List.of(2, 1)), t.zkVersion()));
+        assertThat(awaitState(T0, s -> s.controllerEpoch() == 1)).isEqualTo(new LeaderAndIsr(2, 5, List.of(2, 1), 1, 2));
+        assertThat(n1.driver().isActive()).isTrue();
+    }
+
+    @Test
     void addedPartitionsGetStates() {
         controllerWithBrokers(2);
         admin.createTopic("t", Uuid.randomUuid(), Map.of(0, List.of(1, 2)), Map.of());
