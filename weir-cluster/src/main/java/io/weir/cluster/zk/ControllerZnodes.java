@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * thread.
  *
  * <p>A broker, topic or partition state znode that does not decode (written by hand, by another
- * tool, or damaged) is left out with an ERROR line, a watch on it kept: the controller works with
- * everything else, and sees the znode again when it is fixed. Failing the whole read instead would fail every controller's failover on
+ * tool, or damaged) is left out with an ERROR line: the controller works with everything else. A
+ * broker or topic znode keeps its watch, so a fix is seen at once; a partition state is read again
+ * with its topic ({@code ControllerZkReader}, which also keeps the controller from recreating it). Failing the whole read instead would fail every controller's failover on
  * the same znode, one broker after another.
  */
 final class ControllerZnodes {
