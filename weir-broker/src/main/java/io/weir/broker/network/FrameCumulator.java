@@ -11,7 +11,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * copied about twice over (docs/benchmarks.md, "Request frames: one copy"). Here the decoder tells
  * the cumulator the size of the frame it is waiting for ({@link #expectFrame}); the first growth
  * makes room for all of it, so each byte is copied once from the read buffer and the first read's
- * bytes once more.
+ * bytes once more. Reads that need no growth go to Netty's cumulator.
  *
  * <p>The room taken ahead of the bytes is capped at {@link #MAX_PRESIZE_BYTES}: a client that
  * announces a 100 MB frame and sends a few bytes does not reserve 100 MB (beyond the cap the buffer
@@ -35,23 +35,13 @@ final class FrameCumulator implements ByteToMessageDecoder.Cumulator {
 
     @Override
     public ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
-        if (cumulation == in) {
-            // Netty passes the same buffer twice when it is doubly retained: release it once.
-            in.release();
-            return cumulation;
-        }
-        if (!cumulation.isReadable() && in.isContiguous()) {
-            cumulation.release();
-            return in;
+        if (cumulation == in || !cumulation.isReadable() || cumulation.isReadOnly()
+                || in.readableBytes() <= cumulation.maxFastWritableBytes()) {
+            // No growth of a buffer holding part of a frame: Netty's cumulator does the same (it copies
+            // into memory the buffer already owns, so a retained slice is safe; or replaces the buffer).
+            return ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
         }
         try {
-            int required = in.readableBytes();
-            if (!cumulation.isReadOnly() && required <= cumulation.maxFastWritableBytes()) {
-                // Fits in the memory the buffer already owns: no reallocation, safe under a retained slice.
-                cumulation.writeBytes(in, in.readerIndex(), required);
-                in.readerIndex(in.writerIndex());
-                return cumulation;
-            }
             return grow(alloc, cumulation, in);
         } finally {
             in.release();
