@@ -5,7 +5,8 @@ compare.py's workloads and sizes: a warm-up round of the quick sizes on each, th
 the full sizes, each round running every workload on one side, then on the other: A first in odd
 rounds, B first in even ones (use an even ROUNDS for a fair split). Prints, per workload and side,
 the brokers' CPU per million records (median and every round), records/s, and how much of the CPU
-the JIT compiler threads, the network threads and the GC's threads took; then each side's peak RSS
+the JIT compiler threads, the network threads, the GC's threads (and with --brokers 3 the replica
+fetcher threads) took; then each side's peak RSS
 (brokers and ZooKeeper, summed).
 
   bench/diagnostics/weir-ab.py [--rounds N] [--workloads a,d1] -- 'FLAGS_A' 'FLAGS_B'
@@ -63,7 +64,8 @@ def main():
             compare.run_workloads(side, tasks("quick", "warm"), f"warm-up {name} (not counted)")
             for i in range(opts.idle_topics):
                 compare.create_topic(side.bootstrap, f"idle-{i}", 6, opts.brokers, ["min.insync.replicas=2"] if cluster else [])
-        runs = collections.defaultdict(list)   # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s, p99 ms, user s/M)]
+        # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s, p99 ms, user s/M, fetcher s)]
+        runs = collections.defaultdict(list)
         for r in range(opts.rounds):
             # A, B in odd rounds and B, A in even ones: on this VM the side that runs first in a round
             # can be the one that meets cold memory (docs/benchmarks.md, "Cold memory").
@@ -72,14 +74,15 @@ def main():
                 pids = side.pids(with_zookeeper=False)
                 threads = lambda: (sum(jit_cpu_seconds(p) for p in pids),
                                    sum(thread_cpu_seconds(p, "weir-network") for p in pids),
-                                   sum(gc_cpu_seconds(p) for p in pids))
+                                   sum(gc_cpu_seconds(p) for p in pids),
+                                   sum(thread_cpu_seconds(p, "ReplicaFetcher") for p in pids))
                 for task in tasks("full", f"r{r + 1}"):
                     before = threads()
                     result = compare.run_workloads(side, [task], f"round {r + 1} {name}").get(task[0])
                     if result:
-                        runs[(name, task[0])].append((result["CPU s/M"], result.get("records/s", 0.0),
-                                                      *(b - a for a, b in zip(before, threads())),
-                                                      result.get("p99 ms", 0.0), result["user CPU s/M"]))
+                        jit, network, gc, fetcher = (b - a for a, b in zip(before, threads()))
+                        runs[(name, task[0])].append((result["CPU s/M"], result.get("records/s", 0.0), jit, network,
+                                                      gc, result.get("p99 ms", 0.0), result["user CPU s/M"], fetcher))
         report(runs, wanted, sides, opts)
     finally:
         for side in sides.values():
@@ -97,11 +100,11 @@ def report(runs, wanted, sides, opts):
                       f"user s/M median {statistics.median(r[6] for r in rows):.3f} {column(rows, 6)}, "
                       f"records/s median {statistics.median(r[1] for r in rows):,.0f}, "
                       f"p99 ms {column(rows, 5)}, JIT s {column(rows, 2)}, network threads s {column(rows, 3)}, "
-                      f"GC s {column(rows, 4)}")
+                      f"GC s {column(rows, 4)}" + (f", fetcher threads s {column(rows, 7)}" if opts.brokers > 1 else ""))
     for name, side in sides.items():
         mine = [row for (n, _), rows in runs.items() if n == name for row in rows]
         print(f"{name}: JIT {sum(r[2] for r in mine):.2f} s, network threads {sum(r[3] for r in mine):.2f} s, "
-              f"GC {sum(r[4] for r in mine):.2f} s, "
+              f"GC {sum(r[4] for r in mine):.2f} s, fetcher threads {sum(r[7] for r in mine):.2f} s, "
               f"peak RSS {side.rss_mib():.1f} MiB, WEIR_OPTS '{opts.flags_a if name == 'A' else opts.flags_b}', "
               f"build {(opts.weir_a if name == 'A' else opts.weir_b) or 'this tree'}")
 

@@ -1,6 +1,7 @@
 package io.weir.broker.replica;
 
 import java.io.IOException;
+import java.util.function.Function;
 
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
@@ -11,7 +12,7 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 
 /**
  * The leader over the network: a {@link BlockingKafkaClient} to its inter-broker listener with
- * {@code replica.socket.timeout.ms} as connect and read timeout. Fetch goes out at the version the
+ * {@code replica.socket.timeout.ms} as connect and request timeout. Fetch goes out at the version the
  * fetcher's builder allows ({@link ReplicaFetcher#FETCH_VERSION}), OffsetsForLeaderEpoch at v4.
  *
  * <p>Thread-safe as {@link BlockingKafkaClient} is.
@@ -24,7 +25,11 @@ public final class BlockingLeaderEndpoint implements LeaderEndpoint {
     private final BlockingKafkaClient client;
 
     public BlockingLeaderEndpoint(BrokerEndpoint leader, String clientId, int socketTimeoutMs) {
-        this.client = new BlockingKafkaClient(leader, clientId, socketTimeoutMs);
+        this(new BlockingKafkaClient(leader, clientId, socketTimeoutMs));
+    }
+
+    BlockingLeaderEndpoint(BlockingKafkaClient client) {
+        this.client = client;
     }
 
     /** The factory for a broker's fetchers. */
@@ -33,8 +38,9 @@ public final class BlockingLeaderEndpoint implements LeaderEndpoint {
     }
 
     @Override
-    public FetchResponseData fetch(FetchRequest.Builder request) throws IOException {
-        return ((FetchResponse) client.send(request.build(request.latestAllowedVersion()))).data();
+    public <T> T fetch(FetchRequest.Builder request, Function<FetchResponseData, T> onResponse) throws IOException {
+        return client.send(request.build(request.latestAllowedVersion()),
+            response -> onResponse.apply(((FetchResponse) response).data()));
     }
 
     @Override

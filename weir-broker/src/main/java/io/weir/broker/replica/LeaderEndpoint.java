@@ -1,6 +1,7 @@
 package io.weir.broker.replica;
 
 import java.io.IOException;
+import java.util.function.Function;
 
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
@@ -19,8 +20,12 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
  */
 public interface LeaderEndpoint extends AutoCloseable {
 
-    /** Sends one Fetch and waits for the answer (the leader may long-poll). */
-    FetchResponseData fetch(FetchRequest.Builder request) throws IOException;
+    /**
+     * Sends one Fetch, waits for the answer (the leader may long-poll) and returns what {@code
+     * onResponse} makes of it. The records in the answer may live in the endpoint's receive
+     * memory: they are valid only while {@code onResponse} runs.
+     */
+    <T> T fetch(FetchRequest.Builder request, Function<FetchResponseData, T> onResponse) throws IOException;
 
     /** Sends one OffsetsForLeaderEpoch and waits for the answer. */
     OffsetForLeaderEpochResponseData offsetsForLeaderEpoch(OffsetsForLeaderEpochRequest.Builder request)

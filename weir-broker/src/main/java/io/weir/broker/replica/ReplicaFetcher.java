@@ -368,20 +368,24 @@ public final class ReplicaFetcher {
             return 0;
         }
         FetchSessionHandler.FetchRequestData request = builder.build();
-        FetchResponseData response;
         try {
-            response = endpoint.fetch(FetchRequest.Builder.forReplica(FETCH_VERSION, localBrokerId, -1L,
+            return endpoint.fetch(FetchRequest.Builder.forReplica(FETCH_VERSION, localBrokerId, -1L,
                     config.replicaFetchWaitMaxMs(), config.replicaFetchMinBytes(), request.toSend())
                 .setMaxBytes(config.replicaFetchResponseMaxBytes())
                 .removed(request.toForget())
                 .replaced(request.toReplace())
-                .metadata(request.metadata()));
+                .metadata(request.metadata()), response -> onFetchResponse(response, fetching, request));
         } catch (IOException e) {
             fetchSession.handleError(e);
             logFailure("Fetch from", e);
             delayUnchanged(fetching, request.sessionPartitions().keySet());
             return 0;
         }
+    }
+
+    /** The answer to a Fetch, while its records are readable: they are appended before this returns. */
+    private int onFetchResponse(FetchResponseData response, Map<TopicPartition, PartitionFetchState> fetching,
+                                FetchSessionHandler.FetchRequestData request) {
         if (!fetchSession.handleResponse(FetchResponse.of(response), FETCH_VERSION)) {
             return onSessionlessAnswer(response, fetching, request);
         }

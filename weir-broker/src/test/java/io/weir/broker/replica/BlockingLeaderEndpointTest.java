@@ -84,15 +84,22 @@ class BlockingLeaderEndpointTest {
         return response;
     }
 
+    /** A fetch whose answer is looked at after the call: fine for everything but the records. */
+    private FetchResponseData fetch() throws IOException {
+        return endpoint.fetch(fetchRequest(), response -> response);
+    }
+
     @Test
     void aFetchGoesOutAsAReplicaAtVersion12AndItsAnswerComesBack() throws Exception {
         server = new FakeLeader(request -> fetchAnswer());
-        FetchResponseData response = connect(5_000).fetch(fetchRequest());
+        long baseOffset = connect(5_000).fetch(fetchRequest(), response -> {
+            FetchResponseData.PartitionData pd = response.responses().get(0).partitions().get(0);
+            assertThat(response.responses().get(0).topic()).isEqualTo("t");
+            assertThat(pd.highWatermark()).isEqualTo(6);
+            return ((MemoryRecords) pd.records()).batches().iterator().next().baseOffset();
+        });
 
-        FetchResponseData.PartitionData pd = response.responses().get(0).partitions().get(0);
-        assertThat(response.responses().get(0).topic()).isEqualTo("t");
-        assertThat(pd.highWatermark()).isEqualTo(6);
-        assertThat(((MemoryRecords) pd.records()).batches().iterator().next().baseOffset()).isEqualTo(5);
+        assertThat(baseOffset).isEqualTo(5);
         AbstractRequest seen = server.requests.get(0);
         assertThat(seen.version()).isEqualTo(ReplicaFetcher.FETCH_VERSION);
         assertThat(((FetchRequest) seen).replicaId()).isEqualTo(7);
@@ -128,8 +135,8 @@ class BlockingLeaderEndpointTest {
         server = new FakeLeader(request -> calls.incrementAndGet() == 1 ? null : fetchAnswer());
         connect(300);
 
-        assertThatThrownBy(() -> endpoint.fetch(fetchRequest())).isInstanceOf(IOException.class);
-        assertThat(endpoint.fetch(fetchRequest()).responses()).hasSize(1);
+        assertThatThrownBy(() -> fetch()).isInstanceOf(IOException.class);
+        assertThat(fetch().responses()).hasSize(1);
         assertThat(server.connections.get()).isEqualTo(2);
     }
 
@@ -140,9 +147,9 @@ class BlockingLeaderEndpointTest {
         server.correlationIdShift = () -> calls.incrementAndGet() == 1 ? 1 : 0;
         connect(5_000);
 
-        assertThatThrownBy(() -> endpoint.fetch(fetchRequest())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> fetch()).isInstanceOf(IOException.class)
             .hasMessageContaining("Bad response");
-        assertThat(endpoint.fetch(fetchRequest()).responses()).hasSize(1);
+        assertThat(fetch().responses()).hasSize(1);
         assertThat(server.connections.get()).isEqualTo(2);
     }
 
@@ -153,7 +160,7 @@ class BlockingLeaderEndpointTest {
             port = s.getLocalPort();
         }
         endpoint = new BlockingLeaderEndpoint(new BrokerEndpoint(1, "127.0.0.1", port), "f", 2_000);
-        assertThatThrownBy(() -> endpoint.fetch(fetchRequest())).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> fetch()).isInstanceOf(IOException.class);
     }
 
     @Test
@@ -162,7 +169,7 @@ class BlockingLeaderEndpointTest {
         connect(30_000);
         CompletableFuture<Void> call = CompletableFuture.runAsync(() -> {
             try {
-                endpoint.fetch(fetchRequest());
+                fetch();
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
@@ -172,8 +179,120 @@ class BlockingLeaderEndpointTest {
         endpoint.close();
 
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IOException.class);
-        assertThatThrownBy(() -> endpoint.fetch(fetchRequest())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> fetch()).isInstanceOf(IOException.class)
             .hasMessageContaining("closed");
+    }
+
+    /** {@value #BIG_RECORDS} records of 1,000 bytes: an answer several times the client's receive buffer. */
+    private static final int BIG_RECORDS = 300;
+
+    private static FetchResponseData bigFetchAnswer() {
+        SimpleRecord[] records = new SimpleRecord[BIG_RECORDS];
+        for (int i = 0; i < BIG_RECORDS; i++) {
+            byte[] value = new byte[1_000];
+            java.util.Arrays.fill(value, (byte) i);
+            records[i] = new SimpleRecord(value);
+        }
+        FetchResponseData response = fetchAnswer();
+        response.responses().get(0).partitions().get(0)
+            .setRecords(MemoryRecords.withRecords(5L, Compression.NONE, records));
+        return response;
+    }
+
+    /** The values of the answer's records: each record's first byte, checked to fill the record. */
+    private static List<Integer> recordValues(FetchResponseData response) {
+        List<Integer> values = new java.util.ArrayList<>();
+        MemoryRecords records = (MemoryRecords) response.responses().get(0).partitions().get(0).records();
+        records.records().forEach(r -> {
+            ByteBuffer value = r.value();
+            byte first = value.get(value.position());
+            while (value.hasRemaining()) {
+                assertThat(value.get()).isEqualTo(first);
+            }
+            values.add(first & 0xff);
+        });
+        return values;
+    }
+
+    private static List<Integer> expectedValues(int count) {
+        return java.util.stream.IntStream.range(0, count).map(i -> i & 0xff).boxed().toList();
+    }
+
+    @Test
+    void anAnswerLargerThanTheReceiveBufferComesWholeAndItsPooledMemoryIsReleasedAfterTheHandler()
+            throws Exception {
+        server = new FakeLeader(request -> bigFetchAnswer());
+        io.netty.buffer.PooledByteBufAllocator allocator = new io.netty.buffer.PooledByteBufAllocator(true);
+        endpoint = new BlockingLeaderEndpoint(new BlockingKafkaClient(new BrokerEndpoint(1, "127.0.0.1",
+            server.port()), "f", 5_000, io.weir.common.Time.SYSTEM, allocator));
+
+        for (int call = 0; call < 3; call++) {
+            List<Integer> values = endpoint.fetch(fetchRequest(), response -> {
+                assertThat(activeDirectAllocations(allocator)).isEqualTo(1);
+                return recordValues(response);
+            });
+            assertThat(values).isEqualTo(expectedValues(BIG_RECORDS));
+            assertThat(activeDirectAllocations(allocator)).isZero();
+        }
+        assertThat(server.connections.get()).isEqualTo(1);
+    }
+
+    private static long activeDirectAllocations(io.netty.buffer.PooledByteBufAllocator allocator) {
+        return allocator.metric().directArenas().stream()
+            .mapToLong(io.netty.buffer.PoolArenaMetric::numActiveAllocations).sum();
+    }
+
+    @Test
+    void answersArrivingInPiecesOfAnySizeAreReassembled() throws Exception {
+        server = new FakeLeader(request -> request instanceof FetchRequest f && f.maxWait() == 1
+            ? fetchAnswer() : bigFetchAnswer());
+        connect(5_000);
+        for (int chunk : new int[] {1, 3, 4, 5, 1_000, 65_536, 70_000}) {
+            server.writeChunkBytes = chunk;
+            assertThat(endpoint.fetch(fetchRequest(), BlockingLeaderEndpointTest::recordValues))
+                .as("answer in writes of %d bytes", chunk).isEqualTo(expectedValues(BIG_RECORDS));
+        }
+        server.writeChunkBytes = 1;
+        FetchRequest.Builder small = FetchRequest.Builder.forReplica(ReplicaFetcher.FETCH_VERSION, 7, -1L, 1, 1,
+            Map.of(TP, new FetchRequest.PartitionData(Uuid.randomUuid(), 5, 0, 1024, Optional.of(3))));
+        assertThat(endpoint.fetch(small, BlockingLeaderEndpointTest::recordValues)).containsExactly((int) 'v');
+        assertThat(server.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void bytesAfterTheAnswerAreAnErrorAndTheConnectionIsReplaced() throws Exception {
+        server = new FakeLeader(request -> fetchAnswer());
+        server.trailingBytes = 7;
+        connect(5_000);
+
+        assertThatThrownBy(this::fetch).isInstanceOf(IOException.class).hasMessageContaining("Unexpected bytes");
+        server.trailingBytes = 0;
+        assertThat(fetch().responses()).hasSize(1);
+        assertThat(server.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aHandlersExceptionReachesTheCallerAndTheConnectionStaysUp() throws Exception {
+        server = new FakeLeader(request -> fetchAnswer());
+        connect(5_000);
+
+        assertThatThrownBy(() -> endpoint.fetch(fetchRequest(), response -> {
+            throw new IllegalStateException("handler failed");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("handler failed");
+        assertThat(fetch().responses()).hasSize(1);
+        assertThat(server.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void closeBetweenCallsClosesTheConnection() throws Exception {
+        server = new FakeLeader(request -> fetchAnswer());
+        connect(5_000);
+        assertThat(fetch().responses()).hasSize(1);
+
+        endpoint.close();
+
+        assertThat(server.connectionClosed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(this::fetch).isInstanceOf(IOException.class).hasMessageContaining("closed");
     }
 
     /**
@@ -190,6 +309,11 @@ class BlockingLeaderEndpointTest {
         final AtomicInteger connections = new AtomicInteger();
         final List<Socket> accepted = new CopyOnWriteArrayList<>();
         volatile java.util.function.IntSupplier correlationIdShift = () -> 0;
+        /** Bytes per write of an answer (0: the whole frame in one write). */
+        volatile int writeChunkBytes;
+        /** Bytes sent after an answer, in the same write. */
+        volatile int trailingBytes;
+        final java.util.concurrent.CountDownLatch connectionClosed = new java.util.concurrent.CountDownLatch(1);
         final Thread acceptor;
 
         FakeLeader(Function<AbstractRequest, ApiMessage> answer) throws IOException {
@@ -208,6 +332,7 @@ class BlockingLeaderEndpointTest {
             while (!socket.isClosed()) {
                 try {
                     Socket s = socket.accept();
+                    s.setTcpNoDelay(true);
                     connections.incrementAndGet();
                     accepted.add(s);
                     Thread t = new Thread(() -> serve(s), "fake-leader-conn");
@@ -235,12 +360,21 @@ class BlockingLeaderEndpointTest {
                     received.add(request);
                     ApiMessage body = answer.apply(request);
                     if (body != null) {
-                        out.write(frame(header, body));
-                        out.flush();
+                        write(out, frame(header, body));
                     }
                 }
             } catch (IOException e) {
                 // The client went away.
+                connectionClosed.countDown();
+            }
+        }
+
+        private void write(DataOutputStream out, byte[] frame) throws IOException {
+            byte[] bytes = java.util.Arrays.copyOf(frame, frame.length + trailingBytes);
+            int chunk = writeChunkBytes == 0 ? bytes.length : writeChunkBytes;
+            for (int i = 0; i < bytes.length; i += chunk) {
+                out.write(bytes, i, Math.min(chunk, bytes.length - i));
+                out.flush();
             }
         }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -168,7 +169,8 @@ class ReplicaFetcherManagerTest {
         }
 
         @Override
-        public FetchResponseData fetch(FetchRequest.Builder request) throws IOException {
+        public <T> T fetch(FetchRequest.Builder request, Function<FetchResponseData, T> onResponse)
+                throws IOException {
             entered.countDown();
             try {
                 closedLatch.await();

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -416,8 +417,9 @@ final class ClusterSimulation {
     private LeaderEndpoint link(int follower, int leader, LeaderEndpoint inMemory) {
         return new LeaderEndpoint() {
             @Override
-            public FetchResponseData fetch(FetchRequest.Builder request) throws IOException {
-                return exchange(() -> inMemory.fetch(request));
+            public <T> T fetch(FetchRequest.Builder request, Function<FetchResponseData, T> onResponse)
+                    throws IOException {
+                return onResponse.apply(exchange(() -> inMemory.fetch(request, response -> response)));
             }
 
             @Override

@@ -473,7 +473,12 @@ final class ReplicationTestKit implements AutoCloseable {
         }
 
         @Override
-        public FetchResponseData fetch(FetchRequest.Builder builder) throws IOException {
+        public <T> T fetch(FetchRequest.Builder builder, Function<FetchResponseData, T> onResponse)
+                throws IOException {
+            return onResponse.apply(answer(builder));
+        }
+
+        private FetchResponseData answer(FetchRequest.Builder builder) throws IOException {
             TestBroker leader = leader();
             FetchRequest request = builder.build(ReplicaFetcher.FETCH_VERSION);
             FetchContext context = leader.fetchSessions.newContext(request.metadata(),
