@@ -34,6 +34,7 @@ final class ClusterConfigs {
     static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
     static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
+    static final String REPLICA_SOCKET_RECEIVE_BUFFER_BYTES = "replica.socket.receive.buffer.bytes";
     static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
     static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     static final String LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = "leader.imbalance.per.broker.percentage";
@@ -55,7 +56,7 @@ final class ClusterConfigs {
             config.getInt(REPLICA_FETCH_MAX_BYTES), config.getInt(REPLICA_FETCH_RESPONSE_MAX_BYTES),
             config.getInt(REPLICA_FETCH_WAIT_MAX_MS), config.getInt(REPLICA_FETCH_MIN_BYTES),
             config.getInt(REPLICA_FETCH_BACKOFF_MS), config.getInt(NUM_REPLICA_FETCHERS),
-            config.getInt(REPLICA_SOCKET_TIMEOUT_MS),
+            config.getInt(REPLICA_SOCKET_TIMEOUT_MS), config.getInt(REPLICA_SOCKET_RECEIVE_BUFFER_BYTES),
             listener != null ? listener : config.listeners().get(0).listenerName());
     }
 
@@ -92,6 +93,8 @@ final class ClusterConfigs {
                 "Fetcher threads per source broker.")
             .define(REPLICA_SOCKET_TIMEOUT_MS, Type.INT, 30000, atLeast(1), MEDIUM,
                 "Socket timeout of follower fetches.")
+            .define(REPLICA_SOCKET_RECEIVE_BUFFER_BYTES, Type.INT, 65536, MEDIUM,
+                "SO_RCVBUF of a follower's connection to its leader; -1 for the OS default.")
             .define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, MEDIUM,
                 "Listener brokers use to reach each other (default: the first listener).")
             .define(AUTO_LEADER_REBALANCE_ENABLE, Type.BOOLEAN, true, HIGH,

@@ -48,6 +48,16 @@ public final class BlockingKafkaClient implements AutoCloseable {
 
     /** A size above this is garbage, not a response (Kafka's default fetch limits are MiBs). */
     private static final int MAX_RESPONSE_BYTES = 1 << 30;
+    /** For tests: the connection's SO_RCVBUF as the OS set it, or -1 while there is none. */
+    int socketReceiveBufferBytes() throws IOException {
+        lock.lock();
+        try {
+            return channel == null ? -1 : channel.getOption(StandardSocketOptions.SO_RCVBUF);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Responses up to this size are read into the client's own buffer, larger ones into a pooled one. */
     static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
 
@@ -56,6 +66,7 @@ public final class BlockingKafkaClient implements AutoCloseable {
     private final BrokerEndpoint broker;
     private final String clientId;
     private final int requestTimeoutMs;
+    private final int receiveBufferBytes;
     private final Time time;
     private final ByteBufAllocator allocator;
     private final ByteBuffer sizeOut = ByteBuffer.allocate(4);
@@ -69,15 +80,22 @@ public final class BlockingKafkaClient implements AutoCloseable {
     private ByteBuffer receiveBuffer;
     private int correlationId;
 
+    /** With the OS default receive buffer. */
     public BlockingKafkaClient(BrokerEndpoint broker, String clientId, int requestTimeoutMs) {
-        this(broker, clientId, requestTimeoutMs, Time.SYSTEM, PooledByteBufAllocator.DEFAULT);
+        this(broker, clientId, requestTimeoutMs, -1);
     }
 
-    public BlockingKafkaClient(BrokerEndpoint broker, String clientId, int requestTimeoutMs, Time time,
-                               ByteBufAllocator allocator) {
+    /** @param receiveBufferBytes the socket's SO_RCVBUF, -1 for the OS default */
+    public BlockingKafkaClient(BrokerEndpoint broker, String clientId, int requestTimeoutMs, int receiveBufferBytes) {
+        this(broker, clientId, requestTimeoutMs, receiveBufferBytes, Time.SYSTEM, PooledByteBufAllocator.DEFAULT);
+    }
+
+    public BlockingKafkaClient(BrokerEndpoint broker, String clientId, int requestTimeoutMs, int receiveBufferBytes,
+                               Time time, ByteBufAllocator allocator) {
         this.broker = broker;
         this.clientId = clientId;
         this.requestTimeoutMs = requestTimeoutMs;
+        this.receiveBufferBytes = receiveBufferBytes;
         this.time = time;
         this.allocator = allocator;
     }
@@ -161,6 +179,10 @@ public final class BlockingKafkaClient implements AutoCloseable {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        if (receiveBufferBytes != -1) {
+            // Before the connect, so that the window scale the handshake agrees on fits it.
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes);
+        }
         selector = Selector.open();
         key = channel.register(selector, SelectionKey.OP_CONNECT);
         if (!channel.connect(address)) {

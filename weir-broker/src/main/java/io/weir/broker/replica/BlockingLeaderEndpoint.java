@@ -10,9 +10,12 @@ import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 
+import io.weir.broker.server.ReplicaConfig;
+
 /**
  * The leader over the network: a {@link BlockingKafkaClient} to its inter-broker listener with
- * {@code replica.socket.timeout.ms} as connect and request timeout. Fetch goes out at the version the
+ * {@code replica.socket.timeout.ms} as connect and request timeout and {@code
+ * replica.socket.receive.buffer.bytes} as its SO_RCVBUF. Fetch goes out at the version the
  * fetcher's builder allows ({@link ReplicaFetcher#FETCH_VERSION}), OffsetsForLeaderEpoch at v4.
  *
  * <p>Thread-safe as {@link BlockingKafkaClient} is.
@@ -24,8 +27,9 @@ public final class BlockingLeaderEndpoint implements LeaderEndpoint {
 
     private final BlockingKafkaClient client;
 
-    public BlockingLeaderEndpoint(BrokerEndpoint leader, String clientId, int socketTimeoutMs) {
-        this(new BlockingKafkaClient(leader, clientId, socketTimeoutMs));
+    public BlockingLeaderEndpoint(BrokerEndpoint leader, String clientId, int socketTimeoutMs,
+                                  int receiveBufferBytes) {
+        this(new BlockingKafkaClient(leader, clientId, socketTimeoutMs, receiveBufferBytes));
     }
 
     BlockingLeaderEndpoint(BlockingKafkaClient client) {
@@ -33,8 +37,9 @@ public final class BlockingLeaderEndpoint implements LeaderEndpoint {
     }
 
     /** The factory for a broker's fetchers. */
-    public static LeaderEndpoint.Factory factory(int socketTimeoutMs) {
-        return (leader, clientId) -> new BlockingLeaderEndpoint(leader, clientId, socketTimeoutMs);
+    public static LeaderEndpoint.Factory factory(ReplicaConfig config) {
+        return (leader, clientId) -> new BlockingLeaderEndpoint(leader, clientId, config.replicaSocketTimeoutMs(),
+            config.replicaSocketReceiveBufferBytes());
     }
 
     @Override

@@ -14,13 +14,16 @@ import java.util.Map;
  * @param replicaFetchMinBytes {@code replica.fetch.min.bytes}: bytes a fetch waits for
  * @param replicaFetchBackoffMs {@code replica.fetch.backoff.ms}: pause after a fetch error
  * @param numReplicaFetchers {@code num.replica.fetchers}: fetcher threads per source broker
- * @param replicaSocketTimeoutMs {@code replica.socket.timeout.ms}: connect and read timeout of a
+ * @param replicaSocketTimeoutMs {@code replica.socket.timeout.ms}: connect and request timeout of a
  *     fetcher's connection; must exceed the fetch wait
+ * @param replicaSocketReceiveBufferBytes {@code replica.socket.receive.buffer.bytes}: SO_RCVBUF of a
+ *     fetcher's connection, -1 for the OS default
  * @param interBrokerListenerName {@code inter.broker.listener.name}: the listener followers fetch on
  */
 public record ReplicaConfig(long replicaLagTimeMaxMs, int replicaFetchMaxBytes, int replicaFetchResponseMaxBytes,
                             int replicaFetchWaitMaxMs, int replicaFetchMinBytes, long replicaFetchBackoffMs,
-                            int numReplicaFetchers, int replicaSocketTimeoutMs, String interBrokerListenerName) {
+                            int numReplicaFetchers, int replicaSocketTimeoutMs, int replicaSocketReceiveBufferBytes,
+                            String interBrokerListenerName) {
 
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
@@ -30,6 +33,7 @@ public record ReplicaConfig(long replicaLagTimeMaxMs, int replicaFetchMaxBytes, 
     public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
     public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
+    public static final String REPLICA_SOCKET_RECEIVE_BUFFER_BYTES = "replica.socket.receive.buffer.bytes";
     public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
 
     public ReplicaConfig {
@@ -48,6 +52,8 @@ public record ReplicaConfig(long replicaLagTimeMaxMs, int replicaFetchMaxBytes, 
             replicaSocketTimeoutMs);
         require(replicaFetchWaitMaxMs <= replicaLagTimeMaxMs, REPLICA_FETCH_WAIT_MAX_MS,
             "must be at most " + REPLICA_LAG_TIME_MAX_MS + " (" + replicaLagTimeMaxMs + ")", replicaFetchWaitMaxMs);
+        require(replicaSocketReceiveBufferBytes > 0 || replicaSocketReceiveBufferBytes == -1,
+            REPLICA_SOCKET_RECEIVE_BUFFER_BYTES, "must be positive or -1 (OS default)", replicaSocketReceiveBufferBytes);
         require(interBrokerListenerName != null && !interBrokerListenerName.isBlank(), INTER_BROKER_LISTENER_NAME,
             "must be a listener name", interBrokerListenerName);
     }
@@ -60,7 +66,7 @@ public record ReplicaConfig(long replicaLagTimeMaxMs, int replicaFetchMaxBytes, 
 
     /** Kafka's defaults. */
     public static ReplicaConfig defaults() {
-        return new ReplicaConfig(30_000L, 1_048_576, 10_485_760, 500, 1, 1_000L, 1, 30_000, "PLAINTEXT");
+        return new ReplicaConfig(30_000L, 1_048_576, 10_485_760, 500, 1, 1_000L, 1, 30_000, 65_536, "PLAINTEXT");
     }
 
     /** From server.properties values; absent keys take Kafka's defaults. */
@@ -78,6 +84,8 @@ public record ReplicaConfig(long replicaLagTimeMaxMs, int replicaFetchMaxBytes, 
             Integer.parseInt(props.getOrDefault(NUM_REPLICA_FETCHERS, Integer.toString(d.numReplicaFetchers()))),
             Integer.parseInt(props.getOrDefault(REPLICA_SOCKET_TIMEOUT_MS,
                 Integer.toString(d.replicaSocketTimeoutMs()))),
+            Integer.parseInt(props.getOrDefault(REPLICA_SOCKET_RECEIVE_BUFFER_BYTES,
+                Integer.toString(d.replicaSocketReceiveBufferBytes()))),
             props.getOrDefault(INTER_BROKER_LISTENER_NAME, d.interBrokerListenerName()));
     }
 }

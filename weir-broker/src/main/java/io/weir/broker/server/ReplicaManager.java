@@ -81,7 +81,7 @@ public final class ReplicaManager implements AutoCloseable {
                           Scheduler scheduler, Time time) {
         this(localBrokerId, logManager, cleaner, producePurgatory, fetchPurgatory, topicStats, replicaConfig,
             isrWriter, readReplicaSelector, scheduler, time,
-            BlockingLeaderEndpoint.factory(replicaConfig.replicaSocketTimeoutMs()), true);
+            BlockingLeaderEndpoint.factory(replicaConfig), true);
     }
 
     /**

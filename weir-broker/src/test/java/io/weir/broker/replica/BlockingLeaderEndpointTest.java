@@ -64,7 +64,7 @@ class BlockingLeaderEndpointTest {
 
     private BlockingLeaderEndpoint connect(int socketTimeoutMs) {
         endpoint = new BlockingLeaderEndpoint(new BrokerEndpoint(1, "127.0.0.1", server.port()), "fetcher-7",
-            socketTimeoutMs);
+            socketTimeoutMs, 65_536);
         return endpoint;
     }
 
@@ -159,7 +159,7 @@ class BlockingLeaderEndpointTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        endpoint = new BlockingLeaderEndpoint(new BrokerEndpoint(1, "127.0.0.1", port), "f", 2_000);
+        endpoint = new BlockingLeaderEndpoint(new BrokerEndpoint(1, "127.0.0.1", port), "f", 2_000, -1);
         assertThatThrownBy(() -> fetch()).isInstanceOf(IOException.class);
     }
 
@@ -224,7 +224,7 @@ class BlockingLeaderEndpointTest {
         server = new FakeLeader(request -> bigFetchAnswer());
         io.netty.buffer.PooledByteBufAllocator allocator = new io.netty.buffer.PooledByteBufAllocator(true);
         endpoint = new BlockingLeaderEndpoint(new BlockingKafkaClient(new BrokerEndpoint(1, "127.0.0.1",
-            server.port()), "f", 5_000, io.weir.common.Time.SYSTEM, allocator));
+            server.port()), "f", 5_000, -1, io.weir.common.Time.SYSTEM, allocator));
 
         for (int call = 0; call < 3; call++) {
             List<Integer> values = endpoint.fetch(fetchRequest(), response -> {
@@ -281,6 +281,23 @@ class BlockingLeaderEndpointTest {
         })).isInstanceOf(IllegalStateException.class).hasMessage("handler failed");
         assertThat(fetch().responses()).hasSize(1);
         assertThat(server.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void theSocketTakesTheConfiguredReceiveBuffer() throws Exception {
+        server = new FakeLeader(request -> fetchAnswer());
+        BlockingKafkaClient sized = new BlockingKafkaClient(new BrokerEndpoint(1, "127.0.0.1", server.port()), "f",
+            5_000, 40_000);
+        BlockingKafkaClient osDefault = new BlockingKafkaClient(new BrokerEndpoint(1, "127.0.0.1", server.port()),
+            "f", 5_000, -1);
+        try (sized; osDefault) {
+            for (BlockingKafkaClient client : List.of(sized, osDefault)) {
+                client.send(fetchRequest().build(ReplicaFetcher.FETCH_VERSION));
+            }
+            // Linux doubles what is asked for (room for its bookkeeping); other systems keep it.
+            assertThat(sized.socketReceiveBufferBytes()).isIn(40_000, 80_000);
+            assertThat(osDefault.socketReceiveBufferBytes()).isNotIn(40_000, 80_000);
+        }
     }
 
     @Test

@@ -44,7 +44,7 @@ class ReplicaFetcherManagerTest {
         ReplicaConfig d = ReplicaConfig.defaults();
         return new ReplicaConfig(d.replicaLagTimeMaxMs(), d.replicaFetchMaxBytes(), d.replicaFetchResponseMaxBytes(),
             d.replicaFetchWaitMaxMs(), d.replicaFetchMinBytes(), d.replicaFetchBackoffMs(), fetchers,
-            d.replicaSocketTimeoutMs(), d.interBrokerListenerName());
+            d.replicaSocketTimeoutMs(), d.replicaSocketReceiveBufferBytes(), d.interBrokerListenerName());
     }
 
     private ReplicaFetcherManager manager(int fetchers, boolean threads, Time clock) {

@@ -15,17 +15,19 @@ class ReplicaConfigTest {
     void defaultsAreKafkas() {
         ReplicaConfig d = ReplicaConfig.defaults();
         assertThat(d).isEqualTo(new ReplicaConfig(30_000L, 1_048_576, 10_485_760, 500, 1, 1_000L, 1, 30_000,
-            "PLAINTEXT"));
+            65_536, "PLAINTEXT"));
         assertThat(ReplicaConfig.fromBrokerProps(Map.of())).isEqualTo(d);
     }
 
     @Test
     void serverPropertiesNamesAreRead() {
         ReplicaConfig c = ReplicaConfig.fromBrokerProps(Map.of("replica.lag.time.max.ms", "10000",
-            "num.replica.fetchers", "4", "inter.broker.listener.name", "INTERNAL"));
+            "num.replica.fetchers", "4", "inter.broker.listener.name", "INTERNAL",
+            "replica.socket.receive.buffer.bytes", "-1"));
         assertThat(c.replicaLagTimeMaxMs()).isEqualTo(10_000L);
         assertThat(c.numReplicaFetchers()).isEqualTo(4);
         assertThat(c.interBrokerListenerName()).isEqualTo("INTERNAL");
+        assertThat(c.replicaSocketReceiveBufferBytes()).isEqualTo(-1);
     }
 
     @Test
@@ -36,6 +38,8 @@ class ReplicaConfigTest {
             .hasMessage("replica.socket.timeout.ms must be at least replica.fetch.wait.max.ms (500), got 100");
         assertThatThrownBy(() -> ReplicaConfig.fromBrokerProps(Map.of("replica.lag.time.max.ms", "400")))
             .hasMessage("replica.fetch.wait.max.ms must be at most replica.lag.time.max.ms (400), got 500");
+        assertThatThrownBy(() -> ReplicaConfig.fromBrokerProps(Map.of("replica.socket.receive.buffer.bytes", "0")))
+            .hasMessage("replica.socket.receive.buffer.bytes must be positive or -1 (OS default), got 0");
         assertThatThrownBy(() -> ReplicaConfig.fromBrokerProps(Map.of("inter.broker.listener.name", " ")))
             .hasMessageStartingWith("inter.broker.listener.name must be a listener name");
     }

@@ -230,7 +230,7 @@ class ReplicationOverTheWireTest {
         ReplicaConfig d = ReplicaConfig.defaults();
         // A backoff far beyond the produce timeout below: a follower that backed off would fail the test.
         ReplicaConfig config = new ReplicaConfig(d.replicaLagTimeMaxMs(), d.replicaFetchMaxBytes(),
-            d.replicaFetchResponseMaxBytes(), 100, 1, 120_000L, 1, 5_000, "PLAINTEXT");
+            d.replicaFetchResponseMaxBytes(), 100, 1, 120_000L, 1, 5_000, 65_536, "PLAINTEXT");
         TopicPartition busy = TP;
         TopicPartition idle = new TopicPartition(TP.topic(), 1);
         Node leader = new Node(1, config);
@@ -289,7 +289,7 @@ class ReplicationOverTheWireTest {
     void aFollowerTruncatesItsDivergentTailThenReplicatesAcksAllWritesOverTheNetwork() throws Exception {
         ReplicaConfig d = ReplicaConfig.defaults();
         ReplicaConfig config = new ReplicaConfig(d.replicaLagTimeMaxMs(), d.replicaFetchMaxBytes(),
-            d.replicaFetchResponseMaxBytes(), 100, 1, 100L, 1, 5_000, "PLAINTEXT");
+            d.replicaFetchResponseMaxBytes(), 100, 1, 100L, 1, 5_000, 65_536, "PLAINTEXT");
         Node leader = new Node(1, config);
         Node follower = new Node(2, config);
         leader.preload(0, "a");
