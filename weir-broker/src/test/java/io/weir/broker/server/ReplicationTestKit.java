@@ -33,6 +33,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.replica.ReplicaSelector;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 
@@ -493,27 +494,16 @@ final class ReplicationTestKit implements AutoCloseable {
                 request.isolationLevel());
             AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> results = new AtomicReference<>();
             leader.replicaManager.fetchMessages(params, positions, results::set);
-            FetchResponseData response = new FetchResponseData().setSessionId(context.sessionId());
+            LinkedHashMap<TopicIdPartition, FetchResponseData.PartitionData> data = new LinkedHashMap<>();
             results.get().forEach((tip, r) -> {
                 if (context.include(tip, r)) {
-                    add(response, tip, r);
+                    data.put(tip, new FetchResponseData.PartitionData().setPartitionIndex(tip.partition())
+                        .setErrorCode(r.error().code()).setHighWatermark(r.highWatermark())
+                        .setLastStableOffset(r.lastStableOffset()).setLogStartOffset(r.logStartOffset())
+                        .setRecords(copy(r)));
                 }
             });
-            return response;
-        }
-
-        private void add(FetchResponseData response, TopicIdPartition tip, FetchPartitionResult r) {
-            FetchResponseData.FetchableTopicResponse topic = response.responses().stream()
-                .filter(t -> t.topic().equals(tip.topic())).findFirst().orElseGet(() -> {
-                    FetchResponseData.FetchableTopicResponse t = new FetchResponseData.FetchableTopicResponse()
-                        .setTopic(tip.topic());
-                    response.responses().add(t);
-                    return t;
-                });
-            topic.partitions().add(new FetchResponseData.PartitionData().setPartitionIndex(tip.partition())
-                .setErrorCode(r.error().code()).setHighWatermark(r.highWatermark())
-                .setLastStableOffset(r.lastStableOffset()).setLogStartOffset(r.logStartOffset())
-                .setRecords(copy(r)));
+            return FetchResponse.of(Errors.NONE, 0, context.sessionId(), data, List.of()).data();
         }
 
         private MemoryRecords copy(FetchPartitionResult r) {
