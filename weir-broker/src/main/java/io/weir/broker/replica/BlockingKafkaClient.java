@@ -193,8 +193,7 @@ public final class BlockingKafkaClient implements AutoCloseable {
         if (receiveBuffer == null) {
             receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
         }
-        // close() may have run while we connected and missed this selector: the check after the
-        // write of the field sees its flag.
+        // A close() before the selector existed had nothing to wake: its flag is seen here.
         ensureOpen();
         LOG.debug("Connected to {} as {}", broker, clientId);
     }
