@@ -104,7 +104,8 @@ def report(runs, wanted, sides, opts):
     for name, side in sides.items():
         mine = [row for (n, _), rows in runs.items() if n == name for row in rows]
         print(f"{name}: JIT {sum(r[2] for r in mine):.2f} s, network threads {sum(r[3] for r in mine):.2f} s, "
-              f"GC {sum(r[4] for r in mine):.2f} s, fetcher threads {sum(r[7] for r in mine):.2f} s, "
+              f"GC {sum(r[4] for r in mine):.2f} s, "
+              + (f"fetcher threads {sum(r[7] for r in mine):.2f} s, " if opts.brokers > 1 else "") +
               f"peak RSS {side.rss_mib():.1f} MiB, WEIR_OPTS '{opts.flags_a if name == 'A' else opts.flags_b}', "
               f"build {(opts.weir_a if name == 'A' else opts.weir_b) or 'this tree'}")
 
