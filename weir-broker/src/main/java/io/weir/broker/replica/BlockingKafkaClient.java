@@ -48,16 +48,6 @@ public final class BlockingKafkaClient implements AutoCloseable {
 
     /** A size above this is garbage, not a response (Kafka's default fetch limits are MiBs). */
     private static final int MAX_RESPONSE_BYTES = 1 << 30;
-    /** For tests: the connection's SO_RCVBUF as the OS set it, or -1 while there is none. */
-    int socketReceiveBufferBytes() throws IOException {
-        lock.lock();
-        try {
-            return channel == null ? -1 : channel.getOption(StandardSocketOptions.SO_RCVBUF);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Responses up to this size are read into the client's own buffer, larger ones into a pooled one. */
     static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
 
@@ -143,7 +133,7 @@ public final class BlockingKafkaClient implements AutoCloseable {
             connectIfNeeded(deadlineNs);
             header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
             write(request.serializeWithHeader(header), deadlineNs);
-            frame = receive(deadlineNs, copy);
+            frame = receive(deadlineNs);
         } catch (IOException e) {
             disconnect();
             throw e;
@@ -151,6 +141,9 @@ public final class BlockingKafkaClient implements AutoCloseable {
             // Out of direct memory, say: the stream is in an unknown state.
             disconnect();
             throw new IOException("Request to " + broker + " failed: " + e, e);
+        }
+        if (copy) {
+            frame = frame.copyToHeap();
         }
         try {
             try {
@@ -212,7 +205,7 @@ public final class BlockingKafkaClient implements AutoCloseable {
      * Reads one size-prefixed frame. The request has just gone out, so the answer is awaited
      * before the first read rather than tried for: a read that finds nothing is a wasted syscall.
      */
-    private Frame receive(long deadlineNs, boolean copy) throws IOException {
+    private Frame receive(long deadlineNs) throws IOException {
         ByteBuffer buffer = receiveBuffer.clear();
         await(SelectionKey.OP_READ, deadlineNs);
         while (buffer.position() < 4) {
@@ -231,27 +224,19 @@ public final class BlockingKafkaClient implements AutoCloseable {
             while (buffer.hasRemaining()) {
                 readSome(buffer, deadlineNs);
             }
-            ByteBuffer body = buffer.flip().position(4).slice();
-            return copy ? Frame.copyOf(body) : new Frame(body, null);
+            return new Frame(buffer.flip().position(4).slice(), null);
         }
         ByteBuf owner = allocator.directBuffer(size, size);
-        boolean handedOver = false;
         try {
             ByteBuffer body = owner.nioBuffer(0, size);
             body.put(buffer.flip().position(4));
             while (body.hasRemaining()) {
                 readSome(body, deadlineNs);
             }
-            body.flip();
-            if (copy) {
-                return Frame.copyOf(body);
-            }
-            handedOver = true;
-            return new Frame(body, owner);
-        } finally {
-            if (!handedOver) {
-                owner.release();
-            }
+            return new Frame(body.flip(), owner);
+        } catch (IOException | RuntimeException e) {
+            owner.release();
+            throw e;
         }
     }
 
@@ -339,6 +324,16 @@ public final class BlockingKafkaClient implements AutoCloseable {
         }
     }
 
+    /** For tests: the connection's SO_RCVBUF as the OS set it, or -1 while there is none. */
+    int socketReceiveBufferBytes() throws IOException {
+        lock.lock();
+        try {
+            return channel == null ? -1 : channel.getOption(StandardSocketOptions.SO_RCVBUF);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public String toString() {
         return "BlockingKafkaClient(" + broker + ", " + clientId + ")";
@@ -347,9 +342,11 @@ public final class BlockingKafkaClient implements AutoCloseable {
     /** A response frame's body, and the pooled buffer it lives in when it has one of its own. */
     private record Frame(ByteBuffer body, ByteBuf owner) {
 
-        static Frame copyOf(ByteBuffer body) {
+        /** A frame on the heap with this one's bytes; this one is released. */
+        Frame copyToHeap() {
             ByteBuffer heap = ByteBuffer.allocate(body.remaining());
             heap.put(body).flip();
+            release();
             return new Frame(heap, null);
         }
 

@@ -10,15 +10,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -42,6 +49,10 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import io.netty.buffer.PoolArenaMetric;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.weir.common.Time;
 
 /** The follower's socket client against a scripted Kafka-protocol server on loopback. */
 @Timeout(30)
@@ -190,7 +201,7 @@ class BlockingLeaderEndpointTest {
         SimpleRecord[] records = new SimpleRecord[BIG_RECORDS];
         for (int i = 0; i < BIG_RECORDS; i++) {
             byte[] value = new byte[1_000];
-            java.util.Arrays.fill(value, (byte) i);
+            Arrays.fill(value, (byte) i);
             records[i] = new SimpleRecord(value);
         }
         FetchResponseData response = fetchAnswer();
@@ -201,7 +212,7 @@ class BlockingLeaderEndpointTest {
 
     /** The values of the answer's records: each record's first byte, checked to fill the record. */
     private static List<Integer> recordValues(FetchResponseData response) {
-        List<Integer> values = new java.util.ArrayList<>();
+        List<Integer> values = new ArrayList<>();
         MemoryRecords records = (MemoryRecords) response.responses().get(0).partitions().get(0).records();
         records.records().forEach(r -> {
             ByteBuffer value = r.value();
@@ -215,16 +226,16 @@ class BlockingLeaderEndpointTest {
     }
 
     private static List<Integer> expectedValues(int count) {
-        return java.util.stream.IntStream.range(0, count).map(i -> i & 0xff).boxed().toList();
+        return IntStream.range(0, count).map(i -> i & 0xff).boxed().toList();
     }
 
     @Test
     void anAnswerLargerThanTheReceiveBufferComesWholeAndItsPooledMemoryIsReleasedAfterTheHandler()
             throws Exception {
         server = new FakeLeader(request -> bigFetchAnswer());
-        io.netty.buffer.PooledByteBufAllocator allocator = new io.netty.buffer.PooledByteBufAllocator(true);
+        PooledByteBufAllocator allocator = new PooledByteBufAllocator(true);
         endpoint = new BlockingLeaderEndpoint(new BlockingKafkaClient(new BrokerEndpoint(1, "127.0.0.1",
-            server.port()), "f", 5_000, -1, io.weir.common.Time.SYSTEM, allocator));
+            server.port()), "f", 5_000, -1, Time.SYSTEM, allocator));
 
         for (int call = 0; call < 3; call++) {
             List<Integer> values = endpoint.fetch(fetchRequest(), response -> {
@@ -237,9 +248,9 @@ class BlockingLeaderEndpointTest {
         assertThat(server.connections.get()).isEqualTo(1);
     }
 
-    private static long activeDirectAllocations(io.netty.buffer.PooledByteBufAllocator allocator) {
+    private static long activeDirectAllocations(PooledByteBufAllocator allocator) {
         return allocator.metric().directArenas().stream()
-            .mapToLong(io.netty.buffer.PoolArenaMetric::numActiveAllocations).sum();
+            .mapToLong(PoolArenaMetric::numActiveAllocations).sum();
     }
 
     @Test
@@ -321,16 +332,16 @@ class BlockingLeaderEndpointTest {
         final Function<AbstractRequest, ApiMessage> answer;
         final List<AbstractRequest> requests = new CopyOnWriteArrayList<>();
         final List<String> clientIds = new CopyOnWriteArrayList<>();
-        final java.util.concurrent.BlockingQueue<AbstractRequest> received =
-            new java.util.concurrent.LinkedBlockingQueue<>();
+        final BlockingQueue<AbstractRequest> received =
+            new LinkedBlockingQueue<>();
         final AtomicInteger connections = new AtomicInteger();
         final List<Socket> accepted = new CopyOnWriteArrayList<>();
-        volatile java.util.function.IntSupplier correlationIdShift = () -> 0;
+        volatile IntSupplier correlationIdShift = () -> 0;
         /** Bytes per write of an answer (0: the whole frame in one write). */
         volatile int writeChunkBytes;
         /** Bytes sent after an answer, in the same write. */
         volatile int trailingBytes;
-        final java.util.concurrent.CountDownLatch connectionClosed = new java.util.concurrent.CountDownLatch(1);
+        final CountDownLatch connectionClosed = new CountDownLatch(1);
         final Thread acceptor;
 
         FakeLeader(Function<AbstractRequest, ApiMessage> answer) throws IOException {
@@ -387,7 +398,7 @@ class BlockingLeaderEndpointTest {
         }
 
         private void write(DataOutputStream out, byte[] frame) throws IOException {
-            byte[] bytes = java.util.Arrays.copyOf(frame, frame.length + trailingBytes);
+            byte[] bytes = Arrays.copyOf(frame, frame.length + trailingBytes);
             int chunk = writeChunkBytes == 0 ? bytes.length : writeChunkBytes;
             for (int i = 0; i < bytes.length; i += chunk) {
                 out.write(bytes, i, Math.min(chunk, bytes.length - i));
