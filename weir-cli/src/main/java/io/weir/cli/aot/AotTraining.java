@@ -21,8 +21,8 @@ import picocli.CommandLine;
  * writes the cache when it exits through {@code System.exit}; {@code Runtime.halt}, which the
  * signal hook of {@code weir server} uses, would skip it.
  *
- * <p>Two brokers, so that the cache holds the follower's fetch path and acks=all's waits as well
- * as the leader's.
+ * <p>Two brokers, so that the cache holds the classes of the follower's fetch path and of
+ * acks=all's waits as well as the leader's.
  *
  * <p>Threading: the main thread starts the cluster on a thread of its own and waits for the load.
  */
@@ -31,14 +31,12 @@ public final class AotTraining {
     /** Brokers in the training cluster. */
     static final int BROKERS = 2;
     /**
-     * How long each phase of {@link TrainingLoad} runs at most. The one-record-per-request phase
-     * runs this long, and its request count is what makes the per-request profiles mature: with
-     * 3 s phases, a broker on the cache took ~10 % more user CPU per record in workload (d1) than
-     * one without it; with longer ones, about the same (docs/benchmarks.md).
+     * How long each phase of {@link TrainingLoad} runs at most. The cache keeps the classes the
+     * run loaded, not its method profiles, so a phase only has to run each request path once.
      */
-    static final Duration PHASE = Duration.ofSeconds(6);
-    /** What each producing phase sends at most: with two replicas, the run writes at most ~300 MB. */
-    static final long BYTES_PER_PHASE = 48L << 20;
+    static final Duration PHASE = Duration.ofSeconds(1);
+    /** What each producing phase sends at most: with two replicas, the run writes at most ~100 MB. */
+    static final long BYTES_PER_PHASE = 16L << 20;
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(5);
 

@@ -23,10 +23,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.weir.common.Time;
 
 /**
- * The client side of the launcher's AOT training run (see {@link AotTraining}): a few seconds of
- * each kind of traffic a broker serves, so that the training JVM runs the broker's request paths
- * often enough to profile them. It runs in a JVM of its own, so that the client's classes and its
- * profiles of the protocol classes both sides share stay out of the broker's cache.
+ * The client side of the launcher's AOT training run (see {@link AotTraining}): a little of each
+ * kind of traffic a broker serves, so that the training JVM loads and links the classes of every
+ * request path. It runs in a JVM of its own, so that the client's classes stay out of the
+ * broker's cache.
  *
  * <ol>
  * <li>acks=1, 100-byte records, one partition, as fast as the client batches them;</li>
