@@ -59,9 +59,10 @@ public final class AotTraining {
     static int run(Path dir, int brokers, Duration phase, long bytesPerPhase) throws Exception {
         DevClusterCommand cluster = new DevClusterCommand();
         CommandLine commandLine = new CommandLine(cluster);
+        // No initial rebalance delay: each consumer group of the load joins at once instead of after 3 s.
         Thread thread = new Thread(() -> commandLine.execute("--brokers", String.valueOf(brokers),
-            "--dir", dir.toString(), "--base-port", "0", "--zookeeper-port", "0", "--metrics-base-port", "0"),
-            "weir-aot-cluster");
+            "--dir", dir.toString(), "--base-port", "0", "--zookeeper-port", "0", "--metrics-base-port", "0",
+            "--set", "group.initial.rebalance.delay.ms=0"), "weir-aot-cluster");
         thread.start();
         try {
             String bootstrap = cluster.started().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -47,7 +47,8 @@ public final class TrainingLoad {
     static final String SIX_PARTITIONS = "weir-aot-six";
     private static final List<String> TOPICS = List.of(ONE_PARTITION, SIX_PARTITIONS);
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final int CATCH_UP_TIMEOUT_FACTOR = 4;
+    /** How long the consumers may take to read everything acknowledged; they stop as soon as they have. */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrap;
     private final Duration phase;
@@ -79,7 +80,7 @@ public final class TrainingLoad {
             produced += produce(SIX_PARTITIONS, 1024, Map.of(ProducerConfig.ACKS_CONFIG, "all"), false);
             produced += produce(SIX_PARTITIONS, 100, Map.of(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 0), true);
-            long atTail = tail.awaitCount(produced, phase.multipliedBy(CATCH_UP_TIMEOUT_FACTOR));
+            long atTail = tail.awaitCount(produced, CATCH_UP_TIMEOUT);
             return new Summary(produced, atTail, consumeFromStart(produced));
         }
     }
@@ -125,7 +126,7 @@ public final class TrainingLoad {
     }
 
     private long consumeFromStart(long expected) {
-        long deadlineNs = time.nanoseconds() + phase.multipliedBy(CATCH_UP_TIMEOUT_FACTOR).toNanos();
+        long deadlineNs = time.nanoseconds() + CATCH_UP_TIMEOUT.toNanos();
         long count = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig("weir-aot-start"))) {
             consumer.subscribe(TOPICS);
