@@ -13,13 +13,13 @@ import io.weir.cli.devcluster.DevClusterCommand;
 import picocli.CommandLine;
 
 /**
- * The training run of the launcher's AOT cache ({@code bin/weir server} on JDK 25 and later; why
- * and what it gains: {@code aot_opts} in bin/weir, and docs/benchmarks.md, "The launcher's AOT
- * cache"). The launcher starts this class in a JVM with the broker's own flags plus
- * {@code -XX:AOTCacheOutput}: it runs a two-broker dev cluster in this
- * JVM, drives it with {@link TrainingLoad} in a child JVM, stops the cluster and returns. The JVM
- * writes the cache when it exits through {@code System.exit}; {@code Runtime.halt}, which the
- * signal hook of {@code weir server} uses, would skip it.
+ * The training run of the launcher's AOT cache ({@code WEIR_AOT_CACHE=on bin/weir server} on JDK 25
+ * and later; why and what it gains: {@code aot_opts} in bin/weir, and docs/benchmarks.md, "The
+ * launcher's AOT cache"). The launcher starts this class in a JVM with the broker's own flags plus
+ * {@code -XX:AOTCacheOutput}: it runs a two-broker dev cluster in this JVM, drives it with
+ * {@link TrainingLoad} in a child JVM, stops the cluster and returns. The JVM writes the cache
+ * when it exits through {@code System.exit}; {@code Runtime.halt}, which the signal hook of
+ * {@code weir server} uses, would skip it.
  *
  * <p>Two brokers, so that the cache holds the classes of the follower's fetch path and of
  * acks=all's waits as well as the leader's.
@@ -44,8 +44,8 @@ public final class AotTraining {
     }
 
     /**
-     * {@code AotTraining DIR [BROKERS [PHASE_MS [BYTES_PER_PHASE]]]} (the launcher gives only DIR; the
-     * rest is for experiments): exits with the load's exit code (0: the cache may be kept). The
+     * {@code AotTraining DIR [BROKERS [PHASE_MS [BYTES_PER_PHASE]]]} (the launcher gives only DIR;
+     * the rest is for experiments such as those in docs/benchmarks.md): exits with the load's exit code (0: the cache may be kept). The
      * caller deletes DIR.
      */
     public static void main(String[] args) throws Exception {
