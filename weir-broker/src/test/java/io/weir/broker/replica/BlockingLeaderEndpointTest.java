@@ -332,8 +332,7 @@ class BlockingLeaderEndpointTest {
         final Function<AbstractRequest, ApiMessage> answer;
         final List<AbstractRequest> requests = new CopyOnWriteArrayList<>();
         final List<String> clientIds = new CopyOnWriteArrayList<>();
-        final BlockingQueue<AbstractRequest> received =
-            new LinkedBlockingQueue<>();
+        final BlockingQueue<AbstractRequest> received = new LinkedBlockingQueue<>();
         final AtomicInteger connections = new AtomicInteger();
         final List<Socket> accepted = new CopyOnWriteArrayList<>();
         volatile IntSupplier correlationIdShift = () -> 0;
