@@ -12,7 +12,8 @@ fetcher threads) took; then each side's peak RSS
   bench/diagnostics/weir-ab.py [--rounds N] [--workloads a,d1] -- 'FLAGS_A' 'FLAGS_B'
   bench/diagnostics/weir-ab.py --brokers 3 [--rounds N] [--workloads g,g2] -- 'FLAGS_A' 'FLAGS_B'
 
---weir-a/--weir-b PATH run a side from another build: a launcher that `bench/launcher.py snapshot DIR`
+--set-a/--set-b KEY=VALUE (repeatable) give a side broker settings (`weir server --set`), e.g.
+num.network.threads=1. --weir-a/--weir-b PATH run a side from another build: a launcher that `bench/launcher.py snapshot DIR`
 made (DIR/weir/bin/weir), e.g. of the commit before a change; the default is a snapshot of this
 tree's build. --idle-topics N creates N topics of 6 partitions on each side after the warm-up
 (replication factor 3 with --brokers 3) that no workload writes: the cost of partitions at rest.
@@ -45,6 +46,8 @@ def main():
     p.add_argument("--weir-a", help="launcher of side A's build (default: a snapshot of this tree's)")
     p.add_argument("--weir-b", help="launcher of side B's build (default: a snapshot of this tree's)")
     p.add_argument("--idle-topics", type=int, default=0, help="topics of 6 partitions created but never written")
+    p.add_argument("--set-a", action="append", default=[], metavar="KEY=VALUE", help="a broker setting of side A")
+    p.add_argument("--set-b", action="append", default=[], metavar="KEY=VALUE", help="a broker setting of side B")
     p.add_argument("--workloads", help="workload ids of compare.py (default: a,b,c,e; with --brokers 3: g,g2)")
     opts = p.parse_args()
     cluster = opts.brokers == 3
@@ -55,9 +58,10 @@ def main():
     sides = {}
     try:
         weir = snapshot_weir(work) if not (opts.weir_a and opts.weir_b) else None
-        for name, flags, build in (("A", opts.flags_a, opts.weir_a), ("B", opts.flags_b, opts.weir_b)):
+        for name, flags, build, settings in (("A", opts.flags_a, opts.weir_a, opts.set_a),
+                                             ("B", opts.flags_b, opts.weir_b, opts.set_b)):
             os.environ["WEIR_OPTS"] = flags
-            sides[name] = start_weir(build or weir, os.path.join(work, name), opts.brokers)
+            sides[name] = start_weir(build or weir, os.path.join(work, name), opts.brokers, settings)
         os.environ.pop("WEIR_OPTS")
         tasks = lambda size, suffix: [t for t in compare.workloads(size, suffix)[int(cluster)] if t[0] in wanted]
         for name, side in sides.items():
@@ -107,6 +111,7 @@ def report(runs, wanted, sides, opts):
               f"GC {sum(r[4] for r in mine):.2f} s, "
               + (f"fetcher threads {sum(r[7] for r in mine):.2f} s, " if opts.brokers > 1 else "") +
               f"peak RSS {side.rss_mib():.1f} MiB, WEIR_OPTS '{opts.flags_a if name == 'A' else opts.flags_b}', "
+              f"settings {opts.set_a if name == 'A' else opts.set_b}, "
               f"build {(opts.weir_a if name == 'A' else opts.weir_b) or 'this tree'}")
 
 

@@ -81,7 +81,6 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
 
-    private static final int CORES = Runtime.getRuntime().availableProcessors();
     /** Settings the group coordinator reads (defaults and validation live in GroupCoordinatorConfig). */
     private static final List<String> GROUP_COORDINATOR_KEYS = List.of(
         GroupCoordinatorConfig.OFFSET_COMMIT_TIMEOUT_MS, GroupCoordinatorConfig.OFFSET_METADATA_MAX_SIZE,
@@ -152,9 +151,9 @@ public final class BrokerConfig extends AbstractConfig {
             .define(EMBEDDED_ZOOKEEPER_DIR, Type.STRING, null, LOW,
                 "Data directory of the embedded ZooKeeper; defaults to 'zookeeper' beside the first log dir.")
             .define(BROKER_RACK, Type.STRING, null, MEDIUM, "Rack of this broker.")
-            .define(NUM_NETWORK_THREADS, Type.INT, Math.min(3, CORES), atLeast(1), HIGH,
-                "Network processor threads (Kafka: 3; Weir: min(3, cores)).")
-            .define(NUM_IO_THREADS, Type.INT, Math.max(2, CORES), atLeast(1), HIGH,
+            .define(NUM_NETWORK_THREADS, Type.INT, SocketServerConfig.defaultNumNetworkThreads(), atLeast(1), HIGH,
+                "Network processor threads (Kafka: 3; Weir: min(3, cores / 2), at least 1).")
+            .define(NUM_IO_THREADS, Type.INT, SocketServerConfig.defaultNumIoThreads(), atLeast(1), HIGH,
                 "Request handler threads (Kafka: 8; Weir: max(2, cores)).")
             .define(QUEUED_MAX_REQUESTS, Type.INT, 500, atLeast(1), MEDIUM,
                 "Requests queued for the handlers before the network threads stop reading.")

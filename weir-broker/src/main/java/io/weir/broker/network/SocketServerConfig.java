@@ -60,16 +60,27 @@ public record SocketServerConfig(List<Endpoint> listeners, int numNetworkThreads
             connectionsMaxIdleMs, socketSendBufferBytes, socketReceiveBufferBytes, DEFAULT_READ_AHEAD_BYTES);
     }
 
-    /** Kafka's defaults, with min(3, cores) network threads. */
+    /** Kafka's defaults, with {@link #defaultNumNetworkThreads()} network threads. */
     public static SocketServerConfig defaults(List<Endpoint> listeners) {
         return new SocketServerConfig(listeners, defaultNumNetworkThreads(), DEFAULT_QUEUED_MAX_REQUESTS,
             DEFAULT_SOCKET_REQUEST_MAX_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_CONNECTIONS_MAX_IDLE_MS,
             DEFAULT_SOCKET_BUFFER_BYTES, DEFAULT_SOCKET_BUFFER_BYTES);
     }
 
-    /** {@code num.network.threads} default: Kafka's 3, but no more than the cores we have. */
+    /** {@code num.network.threads} default on this machine: {@link #defaultNumNetworkThreads(int)} of its cores. */
     public static int defaultNumNetworkThreads() {
-        return Math.min(3, Runtime.getRuntime().availableProcessors());
+        return defaultNumNetworkThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * {@code num.network.threads} default for {@code cores}: Kafka's 3, but no more than half the
+     * cores, and at least 1. Produce and Fetch run on the network threads, so another event loop
+     * is not free: a follower's fetch read by one loop completes a produce that another loop parked
+     * and must wake it. On 2 cores one loop took 11 % less CPU per record with three brokers
+     * replicating and the same elsewhere (docs/benchmarks.md, "One network thread on two cores").
+     */
+    static int defaultNumNetworkThreads(int cores) {
+        return Math.max(1, Math.min(3, cores / 2));
     }
 
     /** {@code num.io.threads} default: Kafka's 8 is too many for small machines; max(2, cores). */

@@ -21,6 +21,15 @@ class SocketServerConfigTest {
     }
 
     @Test
+    void networkThreadsDefaultToHalfTheCoresUpToKafkasThree() {
+        assertThat(SocketServerConfig.defaultNumNetworkThreads(1)).isEqualTo(1);
+        assertThat(SocketServerConfig.defaultNumNetworkThreads(2)).isEqualTo(1);
+        assertThat(SocketServerConfig.defaultNumNetworkThreads(4)).isEqualTo(2);
+        assertThat(SocketServerConfig.defaultNumNetworkThreads(6)).isEqualTo(3);
+        assertThat(SocketServerConfig.defaultNumNetworkThreads(64)).isEqualTo(3);
+    }
+
+    @Test
     void invalidValuesAreRejectedWithTheirConfigName() {
         assertThatThrownBy(() -> new SocketServerConfig(ONE, 0, 500, 1, 1, 1, -1, -1))
             .hasMessage("num.network.threads must be at least 1, got 0");
