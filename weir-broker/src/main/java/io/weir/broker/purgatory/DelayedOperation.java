@@ -23,6 +23,8 @@ public abstract class DelayedOperation extends TimerTask {
     private final AtomicBoolean completed = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicReference<AtomicInteger> delayedCounter = new AtomicReference<>();
+    /** Takes this operation out of the watch lists it is in; set by the purgatory that watches it. */
+    private final AtomicReference<Runnable> unwatch = new AtomicReference<>();
 
     protected DelayedOperation(long delayMs) {
         super(delayMs);
@@ -54,7 +56,11 @@ public abstract class DelayedOperation extends TimerTask {
         if (counter != null) {
             counter.decrementAndGet();
         }
-        onComplete();
+        try {
+            onComplete();
+        } finally {
+            maybeUnwatch();
+        }
         return true;
     }
 
@@ -94,6 +100,26 @@ public abstract class DelayedOperation extends TimerTask {
             return tryComplete();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The purgatory put this operation in its watch lists: {@code unwatch} takes it out of them,
+     * which happens when it completes (at once if it already did), whichever key or timeout
+     * completed it. A completed operation left in the list of a key that sees no more events
+     * would otherwise stay there, with everything it holds, until a purge.
+     */
+    final void onWatched(Runnable unwatch) {
+        this.unwatch.set(unwatch);
+        if (isCompleted()) {
+            maybeUnwatch();
+        }
+    }
+
+    private void maybeUnwatch() {
+        Runnable action = unwatch.getAndSet(null);
+        if (action != null) {
+            action.run();
         }
     }
 

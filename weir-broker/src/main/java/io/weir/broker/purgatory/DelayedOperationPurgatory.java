@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Where delayed operations wait (Kafka's purgatory): each operation is watched under one or more
  * keys (such as a TopicPartition) and put on a {@link Timer}; {@link #checkAndComplete(Object)}
  * retries the operations of a key when something changed for it, the timer completes the rest.
- * Operations completed by timeout stay in their watch lists until a purge, which runs when the
- * lists hold more than {@code purgeInterval} completed operations, so memory stays bounded.
+ * A completed operation leaves all its watch lists at once (a follower's fetch is watched under
+ * every partition it fetches, and most of them see no event before another one completes it).
+ * A purge, which runs after {@code purgeInterval} operations were watched, drops the lists that
+ * are empty and any operation that completed while it was still being put in its lists.
  *
  * <p>Thread-safe: every method may be called from any thread; the timer may be shared by
  * several purgatories and is not closed by {@link #shutdown()} unless this purgatory owns it.
@@ -86,6 +88,17 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
         }
         if (!watchKeys.isEmpty()) {
             estimatedTotalOperations.incrementAndGet();
+            operation.onWatched(() -> unwatch(operation, watchKeys));
+        }
+    }
+
+    /** Takes a completed operation out of its watch lists; empty lists stay until a purge, for the next operation. */
+    private void unwatch(T operation, List<?> watchKeys) {
+        for (Object key : watchKeys) {
+            Watchers<T> watchers = watchersByKey.get(key);
+            if (watchers != null) {
+                watchers.remove(operation);
+            }
         }
     }
 
@@ -132,7 +145,7 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
         }
     }
 
-    /** Removes completed operations from all watch lists; returns how many were removed. */
+    /** Removes completed operations and empty lists from all watch lists; returns how many operations were removed. */
     public int purgeCompleted() {
         estimatedTotalOperations.set(numDelayed());
         int purged = 0;

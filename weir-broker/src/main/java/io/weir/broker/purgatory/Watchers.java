@@ -26,6 +26,10 @@ final class Watchers<T extends DelayedOperation> {
         operations.add(operation);
     }
 
+    void remove(T operation) {
+        operations.remove(operation);
+    }
+
     boolean isEmpty() {
         return operations.isEmpty();
     }

@@ -70,6 +70,33 @@ class DelayedOperationPurgatoryTest {
     }
 
     @Test
+    void anOperationCompletedUnderOneKeyLeavesTheListsOfItsOtherKeys() {
+        TestOperation op = new TestOperation(100);
+        purgatory.tryCompleteElseWatch(op, List.of("busy", "idle-1", "idle-2"));
+        TestOperation other = new TestOperation(100);
+        purgatory.tryCompleteElseWatch(other, List.of("idle-1"));
+        assertThat(purgatory.watched()).isEqualTo(4);
+
+        op.ready = true;
+        assertThat(purgatory.checkAndComplete("busy")).isEqualTo(1);
+
+        // Nothing happened on the idle keys, and no purge ran (10 operations): only the other one is left.
+        assertThat(purgatory.watched()).isEqualTo(1);
+        other.ready = true;
+        assertThat(purgatory.checkAndComplete("idle-1")).isEqualTo(1);
+        assertThat(purgatory.watched()).isZero();
+    }
+
+    @Test
+    void anOperationCompletedByTimeoutLeavesItsWatchLists() {
+        TestOperation op = new TestOperation(100);
+        purgatory.tryCompleteElseWatch(op, List.of("a", "b"));
+        time.advance(100);
+        assertThat(op.expirations).hasValue(1);
+        assertThat(purgatory.watched()).isZero();
+    }
+
+    @Test
     void completesByTimeout() {
         TestOperation op = new TestOperation(100);
         purgatory.tryCompleteElseWatch(op, List.of("a"));
@@ -172,13 +199,14 @@ class DelayedOperationPurgatoryTest {
     }
 
     @Test
-    void purgesOperationsCompletedByTimeout() {
+    void purgesEmptyWatchLists() {
         for (int i = 0; i < 1000; i++) {
-            purgatory.tryCompleteElseWatch(new TestOperation(1), List.of("hot"));
+            purgatory.tryCompleteElseWatch(new TestOperation(1), List.of("key-" + i));
             time.advance(1);
         }
-        // Each add may purge once more than purgeInterval (10) completed operations pile up.
-        assertThat(purgatory.watched()).isLessThanOrEqualTo(12);
+        // Each add purges once purgeInterval (10) operations were watched since the last purge.
+        assertThat(purgatory.watchedKeys()).isLessThanOrEqualTo(12);
+        assertThat(purgatory.watched()).isZero();
         assertThat(purgatory.numDelayed()).isZero();
         purgatory.purgeCompleted();
         assertThat(purgatory.watched()).isZero();
