@@ -92,7 +92,7 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
         }
     }
 
-    /** Takes a completed operation out of its watch lists; empty lists stay until a purge, for the next operation. */
+    /** Takes a completed operation out of its watch lists. Empty lists stay, for the next operation, until a purge. */
     private void unwatch(T operation, List<?> watchKeys) {
         for (Object key : watchKeys) {
             Watchers<T> watchers = watchersByKey.get(key);
@@ -145,7 +145,7 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
         }
     }
 
-    /** Removes completed operations and empty lists from all watch lists; returns how many operations were removed. */
+    /** Drops completed operations and empty lists; returns how many operations were dropped. */
     public int purgeCompleted() {
         estimatedTotalOperations.set(numDelayed());
         int purged = 0;
