@@ -15,8 +15,9 @@ fetcher threads) took; then each side's peak RSS
 --set-a/--set-b KEY=VALUE (repeatable) give a side broker settings (`weir server --set`), e.g.
 num.network.threads=1. --weir-a/--weir-b PATH run a side from another build: a launcher that
 `bench/launcher.py snapshot DIR` made (DIR/weir/bin/weir), e.g. of the commit before a change; the
-default is a snapshot of this tree's build. --idle-topics N creates N topics of 6 partitions on each side after the warm-up
-(replication factor 3 with --brokers 3) that no workload writes: the cost of partitions at rest.
+default is a snapshot of this tree's build. --idle-topics N creates N topics of 6 partitions on
+each side after the warm-up (replication factor 3 with --brokers 3) that no workload writes: the
+cost of partitions at rest.
 
 (the "--" lets the flags start with "-"; '' is the launcher's defaults).
 

@@ -45,8 +45,8 @@ public final class AotTraining {
 
     /**
      * {@code AotTraining DIR [BROKERS [PHASE_MS [BYTES_PER_PHASE]]]} (the launcher gives only DIR;
-     * the rest is for experiments such as those in docs/benchmarks.md): exits with the load's exit code (0: the cache may be kept). The
-     * caller deletes DIR.
+     * the rest is for experiments such as those in docs/benchmarks.md): exits with the load's exit
+     * code (0: the cache may be kept). The caller deletes DIR.
      */
     public static void main(String[] args) throws Exception {
         int brokers = args.length > 1 ? Integer.parseInt(args[1]) : BROKERS;
