@@ -10,6 +10,7 @@ resident memory (VmHWM). Medians over the counted rounds and the Weir/Kafka rati
 unless --no-docs, are appended to docs/benchmarks.md.
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -229,6 +230,7 @@ def run_phase(cluster, wanted, opts, java, workdir):
             for kind in ("weir", "kafka"):
                 run_workloads(sides[kind], tasks_of("tiny" if opts.quick else "quick", "warm"),
                               "warm-up (not counted)")
+        create_idle_topics(sides, opts.idle_topics, 3 if cluster else 1)
         rounds = []
         for i in range(opts.rounds):
             tasks = tasks_of(size, f"r{i + 1}")
@@ -239,6 +241,17 @@ def run_phase(cluster, wanted, opts, java, workdir):
     finally:
         for side in sides.values():
             side.stop()
+
+
+def create_idle_topics(sides, count, brokers):
+    """Topics of 6 partitions that no workload writes (replication factor 3 on three brokers): what
+    partitions at rest cost each broker while the workloads run."""
+    configs = ["min.insync.replicas=2"] if brokers > 1 else []
+    for kind, side in sides.items():
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:   # TopicCommand is a JVM start each
+            list(pool.map(lambda i: create_topic(side.bootstrap, f"idle-{i}", 6, brokers, configs), range(count)))
+        if count:
+            log(f"[{time.strftime('%H:%M:%S')}] {kind}: {count} idle topics of 6 partitions")
 
 
 HIGHER_IS_BETTER = {"records/s", "MB/s", "fetch records/s"}
@@ -336,6 +349,8 @@ def main():
     p.add_argument("--workloads", help="comma-separated ids (default: all; --quick leaves out g2)")
     p.add_argument("--no-warmup", action="store_true")
     p.add_argument("--no-docs", action="store_true")
+    p.add_argument("--idle-topics", type=int, default=0,
+                   help="topics of 6 partitions created after the warm-up on each side and never written")
     p.add_argument("--weir", required=True, help="the weir launcher to run the brokers with")
     opts = p.parse_args()
     opts.rounds = opts.rounds or (1 if opts.quick else 3)
@@ -359,6 +374,7 @@ def main():
     header = (f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}, "
               f"{'--quick, ' if opts.quick else ''}{opts.rounds} counted round(s) after "
               f"{'no' if opts.no_warmup else 'a'} warm-up round, medians, "
+              f"{f'{opts.idle_topics} idle topics of 6 partitions on each side, ' if opts.idle_topics else ''}"
               f"{(time.monotonic() - started) / 60:.0f} min. Brokers on {jdk} (Weir: its launcher's defaults; "
               f"Kafka: -Xms1g -Xmx1g G1), CPU = user+sys of the broker processes (Weir's cluster includes its "
               f"ZooKeeper) per million records; client tools kafka-tools 4.3.1 on the default `java`. "

@@ -2,7 +2,7 @@
 # Weir against Apache Kafka 4.3.1 on this machine, with the same client tools (kafka-tools 4.3.1:
 # ProducerPerformance, ConsumerPerformance, EndToEndLatency); the work is done by bench/compare.py.
 #
-#   bench/compare.sh [--quick] [--rounds N] [--workloads a,b,...] [--no-warmup] [--no-docs]
+#   bench/compare.sh [--quick] [--rounds N] [--workloads a,b,...] [--no-warmup] [--no-docs] [--idle-topics N]
 #
 # Workloads: (a) 1 partition, 100 B, acks=1, max throughput; (b) 6 partitions, 100 B, acks=all;
 # (c) 6 partitions, 1 KiB, acks=all; (d1, d2) 50,000 records/s of 1 KiB, acks=1 and acks=all,
@@ -22,7 +22,8 @@
 # processes).
 # Prints the medians and Weir/Kafka ratios with the targets of the benchmark issue and appends
 # them to docs/benchmarks.md (not with --no-docs); every run's figures are kept in
-# bench/results/compare-<time>.json.
+# bench/results/compare-<time>.json. --idle-topics N adds N topics of 6 partitions (RF 3 on three
+# brokers) to each side after the warm-up, never written: the cost of partitions at rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

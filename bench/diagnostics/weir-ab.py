@@ -67,8 +67,7 @@ def main():
         tasks = lambda size, suffix: [t for t in compare.workloads(size, suffix)[int(cluster)] if t[0] in wanted]
         for name, side in sides.items():
             compare.run_workloads(side, tasks("quick", "warm"), f"warm-up {name} (not counted)")
-            for i in range(opts.idle_topics):
-                compare.create_topic(side.bootstrap, f"idle-{i}", 6, opts.brokers, ["min.insync.replicas=2"] if cluster else [])
+        compare.create_idle_topics(sides, opts.idle_topics, opts.brokers)
         # (side, workload) -> [(CPU s/M, records/s, JIT s, network s, GC s, p99 ms, user s/M, fetcher s)]
         runs = collections.defaultdict(list)
         for r in range(opts.rounds):
