@@ -36,6 +36,15 @@ public abstract class DelayedOperation extends TimerTask {
      */
     public abstract boolean tryComplete();
 
+    /**
+     * {@link #tryComplete()} after an event on {@code key}, one of the keys this operation is
+     * watched under. An operation watched under many keys may look at what the event changed first
+     * and complete on that alone; it falls back to {@code tryComplete()} when that is not enough.
+     */
+    protected boolean tryCompleteFor(Object key) {
+        return tryComplete();
+    }
+
     /** The work to do on completion (build and send the response). Runs exactly once. */
     public abstract void onComplete();
 
@@ -76,11 +85,11 @@ public abstract class DelayedOperation extends TimerTask {
         }
     }
 
-    /** tryComplete under the operation's lock, so racing events do not run it concurrently. */
-    final boolean safeTryComplete() {
+    /** tryCompleteFor(key) under the operation's lock, so racing events do not run it concurrently. */
+    final boolean safeTryComplete(Object key) {
         lock.lock();
         try {
-            return !isCompleted() && tryComplete();
+            return !isCompleted() && tryCompleteFor(key);
         } finally {
             lock.unlock();
         }

@@ -1,7 +1,7 @@
 package io.weir.broker.purgatory;
 
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,7 +58,7 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
      *
      * @return true if it completed within this call (by this caller)
      */
-    public boolean tryCompleteElseWatch(T operation, List<?> watchKeys) {
+    public boolean tryCompleteElseWatch(T operation, Collection<?> watchKeys) {
         if (shutDown) {
             throw new IllegalStateException("purgatory " + name + " is shut down");
         }
@@ -77,7 +77,7 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
         return false;
     }
 
-    private void watchAll(T operation, List<?> watchKeys) {
+    private void watchAll(T operation, Collection<?> watchKeys) {
         for (Object key : watchKeys) {
             // Inside compute, so it is atomic with removeKeyIfEmpty: no operation lands in a dropped list.
             watchersByKey.compute(key, (k, w) -> {
@@ -93,7 +93,7 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
     }
 
     /** Takes a completed operation out of its watch lists. Empty lists stay, for the next operation, until a purge. */
-    private void unwatch(T operation, List<?> watchKeys) {
+    private void unwatch(T operation, Collection<?> watchKeys) {
         for (Object key : watchKeys) {
             Watchers<T> watchers = watchersByKey.get(key);
             if (watchers != null) {

@@ -46,7 +46,7 @@ final class Watchers<T extends DelayedOperation> {
             T operation = it.next();
             if (operation.isCompleted()) {
                 it.remove();
-            } else if (operation.safeTryComplete()) {
+            } else if (operation.safeTryComplete(key)) {
                 it.remove();
                 completed++;
             }

@@ -1,7 +1,9 @@
 package io.weir.broker.server;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.TopicIdPartition;
@@ -18,8 +20,13 @@ import io.weir.broker.purgatory.DelayedOperation;
  */
 public final class DelayedFetch extends DelayedOperation {
 
+    /** What {@link #newBytes} returns when a partition's state means the fetch must be answered now. */
+    private static final long ANSWER_NOW = -1L;
+
     private final FetchParams params;
     private final LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> fetchInfos;
+    /** The same positions by partition: the keys this fetch is watched under. */
+    private final Map<TopicPartition, ReplicaManager.FetchPosition> byPartition;
     private final ReplicaManager replicaManager;
     private final Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> callback;
 
@@ -29,8 +36,15 @@ public final class DelayedFetch extends DelayedOperation {
         super(params.maxWaitMs());
         this.params = params;
         this.fetchInfos = fetchInfos;
+        this.byPartition = new HashMap<>(2 * fetchInfos.size());
+        fetchInfos.forEach((tip, pos) -> byPartition.put(tip.topicPartition(), pos));
         this.replicaManager = replicaManager;
         this.callback = callback;
+    }
+
+    /** The partitions to watch this fetch under. */
+    Set<TopicPartition> watchKeys() {
+        return byPartition.keySet();
     }
 
     /**
@@ -44,24 +58,49 @@ public final class DelayedFetch extends DelayedOperation {
     public boolean tryComplete() {
         long accumulated = 0;
         for (Map.Entry<TopicIdPartition, ReplicaManager.FetchPosition> e : fetchInfos.entrySet()) {
-            TopicPartition tp = e.getKey().topicPartition();
-            Partition p = replicaManager.partition(tp).orElse(null);
-            if (p == null || (!p.isLeader() && params.fetchOnlyLeader())
-                || p.checkLeaderEpoch(e.getValue().currentLeaderEpoch()) != Errors.NONE) {
+            long bytes = newBytes(e.getKey().topicPartition(), e.getValue());
+            if (bytes == ANSWER_NOW) {
                 return forceComplete();
             }
-            long end = params.isFromFollower() ? p.log().logEndOffset() : p.highWatermark();
-            long fetchOffset = e.getValue().fetchOffset();
-            if (fetchOffset > p.log().logEndOffset() || fetchOffset < p.log().logStartOffset()) {
-                return forceComplete();
-            }
-            if (fetchOffset < end) {
-                // A read only looks up positions (a file slice), so it is cheap enough to size new data.
-                accumulated += LogReadResult.read(p.log(), fetchOffset, e.getValue().maxBytes(), end, true)
-                    .records().sizeInBytes();
-            }
+            accumulated += bytes;
         }
         return accumulated >= params.minBytes() && forceComplete();
+    }
+
+    /**
+     * After an event on one partition, that partition alone may be enough (a follower's fetch,
+     * with minBytes 1, completes on any new batch): then the fetch's other partitions, which may
+     * be hundreds at rest, are not looked at until the answer is read.
+     */
+    @Override
+    protected boolean tryCompleteFor(Object key) {
+        ReplicaManager.FetchPosition pos = byPartition.get(key);
+        if (pos != null) {
+            long bytes = newBytes((TopicPartition) key, pos);
+            if (bytes == ANSWER_NOW || bytes >= params.minBytes()) {
+                return forceComplete();
+            }
+        }
+        return tryComplete();
+    }
+
+    /** The bytes readable past the fetch offset of {@code tp}, or {@link #ANSWER_NOW}. */
+    private long newBytes(TopicPartition tp, ReplicaManager.FetchPosition pos) {
+        Partition p = replicaManager.partition(tp).orElse(null);
+        if (p == null || (!p.isLeader() && params.fetchOnlyLeader())
+            || p.checkLeaderEpoch(pos.currentLeaderEpoch()) != Errors.NONE) {
+            return ANSWER_NOW;
+        }
+        long end = params.isFromFollower() ? p.log().logEndOffset() : p.highWatermark();
+        long fetchOffset = pos.fetchOffset();
+        if (fetchOffset > p.log().logEndOffset() || fetchOffset < p.log().logStartOffset()) {
+            return ANSWER_NOW;
+        }
+        if (fetchOffset >= end) {
+            return 0L;
+        }
+        // A read only looks up positions (a file slice), so it is cheap enough to size new data.
+        return LogReadResult.read(p.log(), fetchOffset, pos.maxBytes(), end, true).records().sizeInBytes();
     }
 
     @Override

@@ -420,11 +420,7 @@ public final class ReplicaManager implements AutoCloseable {
             return;
         }
         DelayedFetch delayed = new DelayedFetch(params, fetchInfos, this, counted);
-        List<Object> keys = new ArrayList<>();
-        for (TopicIdPartition tip : fetchInfos.keySet()) {
-            keys.add(tip.topicPartition());
-        }
-        fetchPurgatory.tryCompleteElseWatch(delayed, keys);
+        fetchPurgatory.tryCompleteElseWatch(delayed, delayed.watchKeys());
     }
 
     /**

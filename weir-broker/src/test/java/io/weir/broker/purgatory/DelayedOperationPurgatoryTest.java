@@ -88,6 +88,19 @@ class DelayedOperationPurgatoryTest {
     }
 
     @Test
+    void anEventTriesEachOperationWithTheKeyItHappenedOn() {
+        TestOperation op = new TestOperation(100);
+        op.readyOn = "b";
+        purgatory.tryCompleteElseWatch(op, List.of("a", "b", "c"));
+
+        assertThat(purgatory.checkAndComplete("a")).isZero();
+        assertThat(purgatory.checkAndComplete("b")).as("what key b changed is enough").isEqualTo(1);
+        assertThat(op.triedFor).containsExactly("a", "b");
+        assertThat(op.completions).hasValue(1);
+        assertThat(purgatory.watched()).isZero();
+    }
+
+    @Test
     void anOperationCompletedByTimeoutLeavesItsWatchLists() {
         TestOperation op = new TestOperation(100);
         purgatory.tryCompleteElseWatch(op, List.of("a", "b"));

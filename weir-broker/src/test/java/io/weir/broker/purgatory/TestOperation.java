@@ -1,5 +1,7 @@
 package io.weir.broker.purgatory;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A delayed operation that completes once {@link #ready} is set; counts its callbacks. */
@@ -19,6 +21,17 @@ class TestOperation extends DelayedOperation {
     TestOperation(long delayMs, Runnable onCompleteHook) {
         super(delayMs);
         this.onCompleteHook = onCompleteHook;
+    }
+
+    /** The keys of the events this operation was tried on. */
+    final List<Object> triedFor = new CopyOnWriteArrayList<>();
+    /** An event on this key alone completes the operation. */
+    volatile Object readyOn;
+
+    @Override
+    protected boolean tryCompleteFor(Object key) {
+        triedFor.add(key);
+        return key.equals(readyOn) ? forceComplete() : super.tryCompleteFor(key);
     }
 
     @Override
