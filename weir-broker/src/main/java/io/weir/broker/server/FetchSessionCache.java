@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -72,8 +73,18 @@ public final class FetchSessionCache {
     /** A request's partitions as a session keeps them. */
     public static LinkedHashMap<TopicIdPartition, CachedPartition> cached(
             Map<TopicIdPartition, FetchRequest.PartitionData> fetchData) {
+        return cached(fetchData, UnaryOperator.identity());
+    }
+
+    /**
+     * A request's partitions as a session keeps them, each key passed through {@code canonical}
+     * (the ReplicaManager's own instance of the partition, which every later fetch of the session
+     * looks up).
+     */
+    public static LinkedHashMap<TopicIdPartition, CachedPartition> cached(
+            Map<TopicIdPartition, FetchRequest.PartitionData> fetchData, UnaryOperator<TopicIdPartition> canonical) {
         LinkedHashMap<TopicIdPartition, CachedPartition> cached = new LinkedHashMap<>();
-        fetchData.forEach((tip, pd) -> cached.put(tip, new CachedPartition(pd.fetchOffset, pd.maxBytes,
+        fetchData.forEach((tip, pd) -> cached.put(canonical.apply(tip), new CachedPartition(pd.fetchOffset, pd.maxBytes,
             pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
         return cached;
     }

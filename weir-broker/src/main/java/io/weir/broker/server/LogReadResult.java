@@ -14,6 +14,9 @@ import io.weir.storage.Log;
  */
 record LogReadResult(Errors error, Records records, long offsetsRead) {
 
+    /** A read at the upper bound it may read to: no records, no error. */
+    static final LogReadResult NOTHING_NEW = new LogReadResult(Errors.NONE, MemoryRecords.EMPTY, 0L);
+
     static LogReadResult read(Log log, long offset, int maxBytes, long upperBound, boolean minOneMessage) {
         try {
             FetchDataInfo info = log.read(offset, maxBytes, upperBound, minOneMessage);

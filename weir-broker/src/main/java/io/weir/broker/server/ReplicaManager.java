@@ -285,6 +285,18 @@ public final class ReplicaManager implements AutoCloseable {
         return Optional.ofNullable(partitions.get(tp));
     }
 
+    /**
+     * {@code tip} with the TopicPartition instance this broker keys the partition by, if it hosts
+     * it. A fetch session keeps its partitions this way: a follower's fetch looks up every
+     * partition of its session (hundreds, most at rest), and the map's key check is then an
+     * identity check instead of a comparison of topic names.
+     */
+    public TopicIdPartition hosted(TopicIdPartition tip) {
+        Partition p = partitions.get(tip.topicPartition());
+        return p == null || p.topicPartition() == tip.topicPartition() ? tip
+            : new TopicIdPartition(tip.topicId(), p.topicPartition());
+    }
+
     public Collection<Partition> allPartitions() {
         return partitions.values();
     }
@@ -480,7 +492,9 @@ public final class ReplicaManager implements AutoCloseable {
         // A follower serving a consumer (KIP-392) reads up to the HW it learned from the leader.
         long upperBound = follower ? leaderEnd : log.highWatermark();
         try {
-            LogReadResult read = LogReadResult.read(log, pos.fetchOffset(), maxBytes, upperBound, minOneMessage);
+            LogReadResult read = pos.fetchOffset() == upperBound && upperBound >= log.logStartOffset()
+                ? LogReadResult.NOTHING_NEW   // most partitions of a follower's session: nothing to look up
+                : LogReadResult.read(log, pos.fetchOffset(), maxBytes, upperBound, minOneMessage);
             if (read.error() != Errors.NONE) {
                 long hw = log.highWatermark();
                 return new FetchPartitionResult(read.error(), hw, hw, log.logStartOffset(), MemoryRecords.EMPTY, 0L);
@@ -524,7 +538,7 @@ public final class ReplicaManager implements AutoCloseable {
      * leader, the follower the configured selector prefers, if any.
      */
     private OptionalInt preferredReadReplica(FetchParams params, Partition partition, long fetchOffset) {
-        if (!partition.isLeader() || params.isFromFollower() || params.clientMetadata().isEmpty()
+        if (params.isFromFollower() || params.clientMetadata().isEmpty() || !partition.isLeader()
                 || !readReplicaSelector.enabled()) {
             return OptionalInt.empty();
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -489,6 +490,19 @@ class ReplicaManagerReplicationTest {
         assertThat(replicaFetch(1, 3).error()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
         assertThat(replicaFetch(2, 1).error()).as("2 is a follower").isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
         assertThat(replicaFetch(1, 2).error()).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aFetchSessionKeepsTheInstanceTheBrokerKeysEachPartitionBy() {
+        Uuid topicId = kit(1).createPartition(TP, List.of(1), 1);
+        // A topic name read from a request is a String of its own.
+        TopicIdPartition fromRequest = new TopicIdPartition(topicId, new TopicPartition(new String(TP.topic()), 0));
+        assertThat(fromRequest.topicPartition()).isEqualTo(TP).isNotSameAs(kit.partition(1, TP).topicPartition());
+
+        assertThat(kit.rm(1).hosted(fromRequest).topicPartition()).isSameAs(kit.partition(1, TP).topicPartition());
+        assertThat(kit.rm(1).hosted(fromRequest).topicId()).isEqualTo(topicId);
+        TopicIdPartition notHere = new TopicIdPartition(topicId, new TopicPartition("elsewhere", 0));
+        assertThat(kit.rm(1).hosted(notHere)).isSameAs(notHere);
     }
 
     /** One turn of broker {@code id}'s fetchers. */
