@@ -70,22 +70,16 @@ public final class FetchSessionCache {
         }
     }
 
-    /** A request's partitions as a session keeps them. */
-    public static LinkedHashMap<TopicIdPartition, CachedPartition> cached(
-            Map<TopicIdPartition, FetchRequest.PartitionData> fetchData) {
-        return cached(fetchData, UnaryOperator.identity());
-    }
-
     /**
      * A request's partitions as a session keeps them, each key passed through {@code canonical}
-     * (the ReplicaManager's own instance of the partition, which every later fetch of the session
-     * looks up).
+     * (ReplicaManager::hosted: the broker's own instance of the partition, which every later fetch
+     * of the session looks up).
      */
     public static LinkedHashMap<TopicIdPartition, CachedPartition> cached(
             Map<TopicIdPartition, FetchRequest.PartitionData> fetchData, UnaryOperator<TopicIdPartition> canonical) {
         LinkedHashMap<TopicIdPartition, CachedPartition> cached = new LinkedHashMap<>();
-        fetchData.forEach((tip, pd) -> cached.put(canonical.apply(tip), new CachedPartition(pd.fetchOffset, pd.maxBytes,
-            pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
+        fetchData.forEach((tip, pd) -> cached.put(canonical.apply(tip),
+            new CachedPartition(pd.fetchOffset, pd.maxBytes, pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
         return cached;
     }
 

@@ -61,7 +61,8 @@ class DelayedFetchTest {
     void newBytesAddUpAcrossPartitionsToMinBytes() {
         kit.produce(1, new TopicPartition("quiet", 0), ACKS_ONE, "probe").join();
         int batchBytes = (int) kit.log(1, new TopicPartition("quiet", 0)).size();
-        positions.replaceAll((tip, pos) -> tip.partition() == 0 ? new ReplicaManager.FetchPosition(1, 1 << 20, -1) : pos);
+        positions.replaceAll((tip, pos) -> tip.partition() == 0
+            ? new ReplicaManager.FetchPosition(1, 1 << 20, -1) : pos);
         AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> answer = fetch(2 * batchBytes);
 
         kit.produce(1, new TopicPartition("quiet", 2), ACKS_ONE, "probe").join();

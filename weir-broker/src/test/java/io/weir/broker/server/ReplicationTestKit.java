@@ -483,7 +483,8 @@ final class ReplicationTestKit implements AutoCloseable {
             TestBroker leader = leader();
             FetchRequest request = builder.build(ReplicaFetcher.FETCH_VERSION);
             FetchContext context = leader.fetchSessions.newContext(request.metadata(),
-                FetchSessionCache.cached(request.fetchData(Map.of())), request.forgottenTopics(Map.of()),
+                FetchSessionCache.cached(request.fetchData(Map.of()), leader.replicaManager::hosted),
+                request.forgottenTopics(Map.of()),
                 request.replicaId() >= 0);
             if (context.error() != Errors.NONE) {
                 return new FetchResponseData().setErrorCode(context.error().code());
