@@ -49,8 +49,7 @@ public final class FetchApi implements ApiHandler {
         FetchRequest req = request.body(FetchRequest.class);
         Map<Uuid, String> names = ctx.metadataCache().snapshot().topicNames();
         FetchContext context = ctx.fetchSessionCache().newContext(req.metadata(),
-            FetchSessionCache.cached(req.fetchData(names), ctx.replicaManager()::hosted), req.forgottenTopics(names),
-            req.replicaId() >= 0);
+            FetchSessionCache.cached(req.fetchData(names)), req.forgottenTopics(names), req.replicaId() >= 0);
         if (context.error() != Errors.NONE) {
             sendError(request, context.error());
             return;

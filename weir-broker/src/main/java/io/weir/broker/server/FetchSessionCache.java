@@ -31,11 +31,22 @@ public final class FetchSessionCache {
 
     private final int maxSlots;
     private final Time time;
+    private final UnaryOperator<TopicIdPartition> canonical;
     private final LinkedHashMap<Integer, FetchSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
 
     public FetchSessionCache(int maxSlots, Time time) {
+        this(maxSlots, time, UnaryOperator.identity());
+    }
+
+    /**
+     * @param canonical what a session keeps as a partition's key, once, when the partition joins it
+     *     (ReplicaManager::hosted: the broker's own instance, which every later fetch of the session
+     *     looks up by)
+     */
+    public FetchSessionCache(int maxSlots, Time time, UnaryOperator<TopicIdPartition> canonical) {
         this.maxSlots = maxSlots;
         this.time = time;
+        this.canonical = canonical;
     }
 
     /**
@@ -70,16 +81,12 @@ public final class FetchSessionCache {
         }
     }
 
-    /**
-     * A request's partitions as a session keeps them, each key passed through {@code canonical}
-     * (ReplicaManager::hosted: the broker's own instance of the partition, which every later fetch
-     * of the session looks up).
-     */
+    /** A request's partitions as a session keeps them. */
     public static LinkedHashMap<TopicIdPartition, CachedPartition> cached(
-            Map<TopicIdPartition, FetchRequest.PartitionData> fetchData, UnaryOperator<TopicIdPartition> canonical) {
+            Map<TopicIdPartition, FetchRequest.PartitionData> fetchData) {
         LinkedHashMap<TopicIdPartition, CachedPartition> cached = new LinkedHashMap<>();
-        fetchData.forEach((tip, pd) -> cached.put(canonical.apply(tip),
-            new CachedPartition(pd.fetchOffset, pd.maxBytes, pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
+        fetchData.forEach((tip, pd) -> cached.put(tip, new CachedPartition(pd.fetchOffset, pd.maxBytes,
+            pd.currentLeaderEpoch.orElse(-1), pd.logStartOffset)));
         return cached;
     }
 
@@ -135,7 +142,7 @@ public final class FetchSessionCache {
         do {
             id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
         } while (sessions.containsKey(id));
-        FetchSession session = new FetchSession(id, partitions, privileged, nowMs);
+        FetchSession session = new FetchSession(id, partitions, privileged, nowMs, canonical);
         sessions.put(id, session);
         return session;
     }
@@ -175,14 +182,17 @@ public final class FetchSessionCache {
         private final int id;
         private final LinkedHashMap<TopicIdPartition, CachedPartition> partitions;
         private final boolean privileged;
+        private final UnaryOperator<TopicIdPartition> canonical;
         private int nextEpoch = 1;
         private long lastUsedMs;
 
         FetchSession(int id, LinkedHashMap<TopicIdPartition, CachedPartition> partitions, boolean privileged,
-                     long nowMs) {
+                     long nowMs, UnaryOperator<TopicIdPartition> canonical) {
             this.id = id;
-            this.partitions = partitions;
+            this.partitions = new LinkedHashMap<>();
+            partitions.forEach((tip, cp) -> this.partitions.put(canonical.apply(tip), cp));
             this.privileged = privileged;
+            this.canonical = canonical;
             this.lastUsedMs = nowMs;
         }
 
@@ -227,7 +237,7 @@ public final class FetchSessionCache {
                     old.currentLeaderEpoch = e.getValue().currentLeaderEpoch;
                     old.fetcherLogStartOffset = e.getValue().fetcherLogStartOffset;
                 } else {
-                    partitions.put(e.getKey(), e.getValue());
+                    partitions.put(canonical.apply(e.getKey()), e.getValue());
                 }
             }
         }

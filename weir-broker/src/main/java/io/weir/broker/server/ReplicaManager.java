@@ -287,9 +287,9 @@ public final class ReplicaManager implements AutoCloseable {
 
     /**
      * {@code tip} with the TopicPartition instance this broker keys the partition by, if it hosts
-     * it. A fetch session keeps its partitions this way: a follower's fetch looks up every
-     * partition of its session (hundreds, most at rest), and the map's key check is then an
-     * identity check instead of a comparison of topic names.
+     * it. A fetch session keeps its partitions this way (FetchSessionCache's canonical): a
+     * follower's fetch looks up every partition of its session (hundreds, most at rest), and the
+     * map's key check is then an identity check instead of a comparison of topic names.
      */
     public TopicIdPartition hosted(TopicIdPartition tip) {
         Partition p = partitions.get(tip.topicPartition());

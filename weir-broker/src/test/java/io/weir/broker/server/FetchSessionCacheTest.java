@@ -94,6 +94,19 @@ class FetchSessionCacheTest {
     }
 
     @Test
+    void aSessionKeepsEachPartitionAsTheCanonicalFunctionGivesIt() {
+        TopicIdPartition hosted0 = new TopicIdPartition(topicId, 0, "t");
+        TopicIdPartition hosted1 = new TopicIdPartition(topicId, 1, "t");
+        FetchSessionCache cache = new FetchSessionCache(10, new MockTime(),
+            tip -> tip.partition() == 0 ? hosted0 : hosted1);
+        FetchSession s = cache.create(partitions(p0));
+        s.update(Map.of(new TopicIdPartition(topicId, 1, "t"), new CachedPartition(7, 1024, -1)), List.of());
+
+        assertThat(s.partitions().keySet()).satisfiesExactly(
+            k -> assertThat(k).isSameAs(hosted0), k -> assertThat(k).isSameAs(hosted1));
+    }
+
+    @Test
     void partitionHasNewsOnlyWhenSomethingChanged() {
         CachedPartition cp = new CachedPartition(0, 1024, -1);
         FetchPartitionResult empty = new FetchPartitionResult(Errors.NONE, 10, 10, 0, MemoryRecords.EMPTY, 0L);

@@ -199,7 +199,7 @@ final class ReplicationTestKit implements AutoCloseable {
         final LogManager logManager;
         final ReplicaManager replicaManager;
         /** Its followers' fetch sessions while it leads (new, so empty, when the broker restarts). */
-        final FetchSessionCache fetchSessions = new FetchSessionCache(1000, time);
+        final FetchSessionCache fetchSessions;
         /** While true, every call to this broker as a leader fails like a refused connection. */
         volatile boolean unreachable;
 
@@ -217,6 +217,7 @@ final class ReplicationTestKit implements AutoCloseable {
                 scheduler, time,
                 (leader, clientId) -> links.connect(id, leader.id(), new InMemoryLeaderEndpoint(leader.id())), false);
             replicaManager.startup();
+            fetchSessions = new FetchSessionCache(1000, time, replicaManager::hosted);
         }
 
         /** How a client on {@link #LISTENER} reaches broker {@code brokerId}, with its rack. */
@@ -483,8 +484,7 @@ final class ReplicationTestKit implements AutoCloseable {
             TestBroker leader = leader();
             FetchRequest request = builder.build(ReplicaFetcher.FETCH_VERSION);
             FetchContext context = leader.fetchSessions.newContext(request.metadata(),
-                FetchSessionCache.cached(request.fetchData(Map.of()), leader.replicaManager::hosted),
-                request.forgottenTopics(Map.of()),
+                FetchSessionCache.cached(request.fetchData(Map.of())), request.forgottenTopics(Map.of()),
                 request.replicaId() >= 0);
             if (context.error() != Errors.NONE) {
                 return new FetchResponseData().setErrorCode(context.error().code());
