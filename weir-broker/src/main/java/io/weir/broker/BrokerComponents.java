@@ -97,7 +97,8 @@ final class BrokerComponents implements AutoCloseable {
         loader.setListener(groups);
         BrokerContext ctx = new BrokerContext(config, clusterId, time, zk, cache, loader, replicaManager,
             logManager, topicAdmin, new ProducerIdManager(zk, config.brokerId()),
-            new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(), time, replicaManager::hosted), groups,
+            new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots(), time, replicaManager::hosted,
+                replicaManager.sessionPartitions()), groups,
             new OffsetsTopic(topicAdmin, cache, groupConfig), controller);
         return new BrokerComponents(ctx, timer, cleaner);
     }

@@ -70,7 +70,7 @@ public final class FetchApi implements ApiHandler {
                 positions.put(tip, cp.position());
             }
         });
-        ctx.replicaManager().fetchMessages(params, positions, results -> {
+        ctx.replicaManager().fetchMessages(params, positions, context.readsByNews(), results -> {
             LinkedHashMap<TopicIdPartition, FetchResponseData.PartitionData> data = new LinkedHashMap<>(unknown);
             CurrentLeaders leaders = new CurrentLeaders(ctx, request);
             results.forEach((tip, r) -> {

@@ -1,9 +1,10 @@
 package io.weir.broker.server;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.TopicIdPartition;
@@ -14,7 +15,9 @@ import io.weir.broker.purgatory.DelayedOperation;
 
 /**
  * A long-poll fetch waiting for {@code fetch.min.bytes} of new data below the high watermark
- * (or the log end offset for followers), or for {@code fetch.max.wait.ms} to pass.
+ * (or the log end offset for followers), or for {@code fetch.max.wait.ms} to pass. A follower's
+ * fetch read by news waits under its session instead of under each partition: it sizes, and when
+ * complete reads, the session's partitions with news at that moment.
  *
  * <p>Thread-safe through {@link DelayedOperation}'s exactly-once completion.
  */
@@ -25,26 +28,31 @@ public final class DelayedFetch extends DelayedOperation {
 
     private final FetchParams params;
     private final LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> fetchInfos;
-    /** The same positions by partition: the keys this fetch is watched under. */
+    /** The same positions by partition: the keys this fetch is watched under (empty when read by news). */
     private final Map<TopicPartition, ReplicaManager.FetchPosition> byPartition;
+    /** A follower's session read by news, or null: this fetch reads {@code fetchInfos}. */
+    private final FetchSessionCache.FetchSession session;
     private final ReplicaManager replicaManager;
     private final Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> callback;
 
     DelayedFetch(FetchParams params, LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> fetchInfos,
-                 ReplicaManager replicaManager,
+                 FetchSessionCache.FetchSession session, ReplicaManager replicaManager,
                  Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> callback) {
         super(params.maxWaitMs());
         this.params = params;
         this.fetchInfos = fetchInfos;
-        this.byPartition = new HashMap<>(2 * fetchInfos.size());
-        fetchInfos.forEach((tip, pos) -> byPartition.put(tip.topicPartition(), pos));
+        this.session = session;
+        this.byPartition = new HashMap<>(session == null ? 2 * fetchInfos.size() : 0);
+        if (session == null) {
+            fetchInfos.forEach((tip, pos) -> byPartition.put(tip.topicPartition(), pos));
+        }
         this.replicaManager = replicaManager;
         this.callback = callback;
     }
 
-    /** The partitions to watch this fetch under. */
-    Set<TopicPartition> watchKeys() {
-        return byPartition.keySet();
+    /** The keys to watch this fetch under: its partitions, or its session. */
+    Collection<?> watchKeys() {
+        return session == null ? byPartition.keySet() : List.of(session);
     }
 
     /**
@@ -57,7 +65,9 @@ public final class DelayedFetch extends DelayedOperation {
     @Override
     public boolean tryComplete() {
         long accumulated = 0;
-        for (Map.Entry<TopicIdPartition, ReplicaManager.FetchPosition> e : fetchInfos.entrySet()) {
+        Map<TopicIdPartition, ReplicaManager.FetchPosition> positions =
+            session == null ? fetchInfos : session.positionsWithNews(false);
+        for (Map.Entry<TopicIdPartition, ReplicaManager.FetchPosition> e : positions.entrySet()) {
             long bytes = newBytes(e.getKey().topicPartition(), e.getValue());
             if (bytes == ANSWER_NOW) {
                 return forceComplete();
@@ -106,7 +116,9 @@ public final class DelayedFetch extends DelayedOperation {
     @Override
     public void onComplete() {
         // A follower's position was recorded when its request arrived, not again here (Kafka's rule).
-        callback.accept(replicaManager.readFromLocalLogs(params, fetchInfos, false));
+        LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positions =
+            session == null ? fetchInfos : session.positionsWithNews(true);
+        callback.accept(replicaManager.readFromLocalLogs(params, positions, false));
     }
 
     @Override

@@ -10,16 +10,24 @@ import org.apache.kafka.common.record.internal.Records;
  * offsets the records cover from the fetch offset on (the records the consumer gets, unless
  * compaction removed some of them; see {@code FetchDataInfo.offsetsRead}); or, from a leader to a
  * consumer (KIP-392), no records and the {@code preferredReadReplica} to fetch from instead (-1:
- * none).
+ * none). {@code atEnd}: the fetch offset was where the client may read to (the log end offset for
+ * a follower, the high watermark for a consumer), so it has nothing more to read until the
+ * partition changes.
  */
 public record FetchPartitionResult(Errors error, long highWatermark, long lastStableOffset, long logStartOffset,
-                                   Records records, long offsetsRead, int preferredReadReplica) {
+                                   Records records, long offsetsRead, int preferredReadReplica, boolean atEnd) {
 
     public static final int NO_PREFERRED_REPLICA = -1;
 
     public FetchPartitionResult(Errors error, long highWatermark, long lastStableOffset, long logStartOffset,
                                 Records records, long offsetsRead) {
         this(error, highWatermark, lastStableOffset, logStartOffset, records, offsetsRead, NO_PREFERRED_REPLICA);
+    }
+
+    public FetchPartitionResult(Errors error, long highWatermark, long lastStableOffset, long logStartOffset,
+                                Records records, long offsetsRead, int preferredReadReplica) {
+        this(error, highWatermark, lastStableOffset, logStartOffset, records, offsetsRead, preferredReadReplica,
+            false);
     }
 
     public static FetchPartitionResult error(Errors error) {

@@ -60,6 +60,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final DelayedOperationPurgatory<DelayedProduce> producePurgatory;
     private final DelayedOperationPurgatory<DelayedFetch> fetchPurgatory;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final SessionPartitions sessionPartitions = new SessionPartitions();
     private final BrokerTopicStats topicStats;
     private final ReplicaConfig replicaConfig;
     private final IsrWriter isrWriter;
@@ -106,7 +107,7 @@ public final class ReplicaManager implements AutoCloseable {
         this.scheduler = scheduler;
         this.time = time;
         this.fetcherManager = new ReplicaFetcherManager(localBrokerId, replicaConfig, leaderEndpoints,
-            this::partition, fetchPurgatory::checkAndComplete, time, fetcherThreads);
+            this::partition, this::onFetchableChange, time, fetcherThreads);
         this.controllerRequests = new LeaderAndIsrHandler(this);
     }
 
@@ -232,7 +233,7 @@ public final class ReplicaManager implements AutoCloseable {
     public void stopReplica(TopicPartition tp, boolean delete) {
         fetcherManager.removeFetcherForPartitions(List.of(tp));
         Partition removed = partitions.remove(tp);
-        fetchPurgatory.checkAndComplete(tp);
+        onFetchableChange(tp);
         producePurgatory.checkAndComplete(tp);
         if (removed != null && delete) {
             stopCleaning(removed.log());
@@ -366,7 +367,7 @@ public final class ReplicaManager implements AutoCloseable {
             results.put(e.getKey(), r);
             if (r.error() == Errors.NONE) {
                 requiredOffsets.put(e.getKey(), r.lastOffset() + 1);
-                fetchPurgatory.checkAndComplete(e.getKey());
+                onFetchableChange(e.getKey());
             }
         }
         if (requiredAcks != -1 || requiredOffsets.isEmpty()) {
@@ -401,7 +402,22 @@ public final class ReplicaManager implements AutoCloseable {
     /** Called when a partition's high watermark may have moved: completes waiting requests. */
     public void onHighWatermarkUpdated(TopicPartition tp) {
         producePurgatory.checkAndComplete(tp);
+        onFetchableChange(tp);
+    }
+
+    /**
+     * Something a fetch of {@code tp} waits for or must be told may have changed: retries the
+     * fetches parked on it and marks it in the followers' sessions that hold it, which wakes their
+     * parked fetches.
+     */
+    private void onFetchableChange(TopicPartition tp) {
         fetchPurgatory.checkAndComplete(tp);
+        sessionPartitions.onChange(tp, fetchPurgatory::checkAndComplete);
+    }
+
+    /** Where followers' fetch sessions register their partitions to hear of changes (FetchSessionCache). */
+    public SessionPartitions sessionPartitions() {
+        return sessionPartitions;
     }
 
     // ---- fetch ----
@@ -413,6 +429,17 @@ public final class ReplicaManager implements AutoCloseable {
      * so the answer carries the HW after it.
      */
     public void fetchMessages(FetchParams params, LinkedHashMap<TopicIdPartition, FetchPosition> fetchInfos,
+                              Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> callback) {
+        fetchMessages(params, fetchInfos, null, callback);
+    }
+
+    /**
+     * As above; with {@code session} (a follower's session read by news, FetchContext.readsByNews),
+     * {@code fetchInfos} are its partitions with news, possibly none: the fetch then waits under
+     * the session, and reads the partitions with news again when it completes.
+     */
+    public void fetchMessages(FetchParams params, LinkedHashMap<TopicIdPartition, FetchPosition> fetchInfos,
+                              FetchSessionCache.FetchSession session,
                               Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> callback) {
         Consumer<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> counted = params.isFromFollower() ? callback
             : r -> {
@@ -427,11 +454,12 @@ public final class ReplicaManager implements AutoCloseable {
             // An error, or a consumer to send to its preferred read replica (KIP-392), is answered at once.
             answerNow |= r.error() != Errors.NONE || r.hasPreferredReadReplica();
         }
-        if (params.maxWaitMs() <= 0 || fetchInfos.isEmpty() || bytes >= params.minBytes() || answerNow) {
+        boolean nothingToWaitFor = fetchInfos.isEmpty() && session == null;
+        if (params.maxWaitMs() <= 0 || nothingToWaitFor || bytes >= params.minBytes() || answerNow) {
             counted.accept(results);
             return;
         }
-        DelayedFetch delayed = new DelayedFetch(params, fetchInfos, this, counted);
+        DelayedFetch delayed = new DelayedFetch(params, fetchInfos, session, this, counted);
         fetchPurgatory.tryCompleteElseWatch(delayed, delayed.watchKeys());
     }
 
@@ -506,7 +534,7 @@ public final class ReplicaManager implements AutoCloseable {
             }
             long hw = log.highWatermark();
             return new FetchPartitionResult(Errors.NONE, hw, hw, log.logStartOffset(), read.records(),
-                read.offsetsRead());
+                read.offsetsRead(), FetchPartitionResult.NO_PREFERRED_REPLICA, read == LogReadResult.NOTHING_NEW);
         } catch (KafkaStorageException e) {
             return FetchPartitionResult.error(Errors.KAFKA_STORAGE_ERROR);
         }
@@ -618,6 +646,7 @@ public final class ReplicaManager implements AutoCloseable {
         }
         try {
             log.maybeIncrementLogStartOffset(target);
+            onFetchableChange(tp);
             return new DeleteRecordsResult(Errors.NONE, log.logStartOffset());
         } catch (KafkaStorageException e) {
             return new DeleteRecordsResult(Errors.KAFKA_STORAGE_ERROR, -1L);

@@ -10,11 +10,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.requests.FetchMetadata;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.weir.broker.server.FetchSessionCache.CachedPartition;
+import io.weir.broker.server.FetchSessionCache.FetchContext;
 
 /**
  * A long-poll fetch over many partitions, parked in the fetch purgatory of one broker: what an
@@ -78,6 +82,58 @@ class DelayedFetchTest {
         AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> answer = new AtomicReference<>();
         kit.rm(1).fetchMessages(new FetchParams(CONSUMER, 10_000, minBytes, 1 << 20, IsolationLevel.READ_UNCOMMITTED),
             positions, answer::set);
+        return answer;
+    }
+
+    /**
+     * A follower's incremental fetch with all its partitions at rest reads none of them and waits
+     * under its session; an append to one wakes it, and it reads and answers that one alone.
+     */
+    @Test
+    void aFollowersFetchWaitsUnderItsSessionAndReadsOnlyThePartitionWithNews() {
+        try (ReplicationTestKit cluster = ReplicationTestKit.builder(dir.resolve("two")).brokers(1, 2).build()) {
+            LinkedHashMap<TopicIdPartition, CachedPartition> all = new LinkedHashMap<>();
+            for (int i = 0; i < PARTITIONS; i++) {
+                TopicPartition tp = new TopicPartition("replicated", i);
+                all.put(new TopicIdPartition(cluster.createPartition(tp, List.of(1, 2), 1), tp),
+                    new CachedPartition(0, 1 << 20, -1));
+            }
+            FetchSessionCache sessions = cluster.broker(1).fetchSessions;
+            FetchContext open = sessions.newContext(FetchMetadata.INITIAL, all, List.of(), true);
+            assertThat(followerFetch(cluster, open, 0).get()).hasSize(PARTITIONS);
+            FetchContext first = sessions.newContext(new FetchMetadata(open.sessionId(), 1), new LinkedHashMap<>(),
+                List.of(), true);
+            assertThat(followerFetch(cluster, first, 0).get()).as("told every partition is at its end")
+                .hasSize(PARTITIONS);
+
+            FetchContext waiting = sessions.newContext(new FetchMetadata(open.sessionId(), 2), new LinkedHashMap<>(),
+                List.of(), true);
+            assertThat(waiting.partitions()).as("nothing has news: nothing to read").isEmpty();
+            AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> answer =
+                followerFetch(cluster, waiting, 10_000);
+            assertThat(answer).as("parked").hasNullValue();
+
+            TopicPartition appended = new TopicPartition("replicated", 5);
+            cluster.produce(1, appended, ACKS_ONE, "a", "b").join();
+            assertThat(answer.get()).as("answered on the append, with that partition alone").isNotNull()
+                .hasSize(1).allSatisfy((tip, r) -> {
+                    assertThat(tip.topicPartition()).isEqualTo(appended);
+                    assertThat(r.sizeInBytes()).isEqualTo((int) cluster.log(1, appended).size());
+                });
+        }
+    }
+
+    /** Replica 2's fetch from broker 1 in {@code context}, each result recorded in the session as FetchApi does. */
+    private static AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> followerFetch(
+            ReplicationTestKit cluster, FetchContext context, long maxWaitMs) {
+        LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positions = new LinkedHashMap<>();
+        context.partitions().forEach((tip, cp) -> positions.put(tip, cp.position()));
+        AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> answer = new AtomicReference<>();
+        cluster.rm(1).fetchMessages(new FetchParams(2, maxWaitMs, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED),
+            positions, context.readsByNews(), results -> {
+                results.forEach(context::include);
+                answer.set(results);
+            });
         return answer;
     }
 }

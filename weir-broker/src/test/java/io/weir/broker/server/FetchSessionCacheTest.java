@@ -2,17 +2,22 @@ package io.weir.broker.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.FetchMetadata;
 import org.junit.jupiter.api.Test;
 
 import io.weir.broker.server.FetchSessionCache.CachedPartition;
+import io.weir.broker.server.FetchSessionCache.FetchContext;
 import io.weir.broker.server.FetchSessionCache.FetchSession;
 import io.weir.common.MockTime;
 
@@ -21,6 +26,7 @@ class FetchSessionCacheTest {
     private final Uuid topicId = Uuid.randomUuid();
     private final TopicIdPartition p0 = new TopicIdPartition(topicId, 0, "t");
     private final TopicIdPartition p1 = new TopicIdPartition(topicId, 1, "t");
+    private final TopicIdPartition p2 = new TopicIdPartition(topicId, 2, "t");
 
     private LinkedHashMap<TopicIdPartition, CachedPartition> partitions(TopicIdPartition... tips) {
         LinkedHashMap<TopicIdPartition, CachedPartition> m = new LinkedHashMap<>();
@@ -98,7 +104,7 @@ class FetchSessionCacheTest {
         TopicIdPartition hosted0 = new TopicIdPartition(topicId, 0, "t");
         TopicIdPartition hosted1 = new TopicIdPartition(topicId, 1, "t");
         FetchSessionCache cache = new FetchSessionCache(10, new MockTime(),
-            tip -> tip.partition() == 0 ? hosted0 : hosted1);
+            tip -> tip.partition() == 0 ? hosted0 : hosted1, null);
         FetchSession s = cache.create(partitions(p0));
         s.update(Map.of(new TopicIdPartition(topicId, 1, "t"), new CachedPartition(7, 1024, -1)), List.of());
 
@@ -115,5 +121,126 @@ class FetchSessionCacheTest {
         FetchPartitionResult moved = new FetchPartitionResult(Errors.NONE, 11, 11, 0, MemoryRecords.EMPTY, 0L);
         assertThat(cp.maybeUpdateResponseData(moved)).isTrue();
         assertThat(cp.maybeUpdateResponseData(FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER))).isTrue();
+    }
+
+    // ---- followers' sessions read by news ----
+
+    private static FetchPartitionResult atEnd(long hw) {
+        return new FetchPartitionResult(Errors.NONE, hw, hw, 0, MemoryRecords.EMPTY, 0L,
+            FetchPartitionResult.NO_PREFERRED_REPLICA, true);
+    }
+
+    private static FetchPartitionResult behind(long hw) {
+        return new FetchPartitionResult(Errors.NONE, hw, hw, 0, MemoryRecords.EMPTY, 0L);
+    }
+
+    /** One client's session on a leader whose partitions' changes go to {@link #tracked}. */
+    private final class Client {
+        final MockTime time = new MockTime();
+        final SessionPartitions tracked = new SessionPartitions();
+        final FetchSessionCache cache = new FetchSessionCache(10, time, UnaryOperator.identity(), tracked);
+        final FetchSession session;
+        final List<FetchSession> woken = new ArrayList<>();
+        int epoch = 1;
+
+        Client(boolean follower, TopicIdPartition... tips) {
+            FetchContext open = cache.newContext(FetchMetadata.INITIAL, partitions(tips), List.of(), follower);
+            session = open.session();
+            open.partitions().keySet().forEach(tip -> open.include(tip, atEnd(0)));
+        }
+
+        /** An incremental fetch that changes nothing: the partitions it reads, each answered at its end. */
+        Set<TopicIdPartition> fetch() {
+            return fetch(new LinkedHashMap<>(), List.of());
+        }
+
+        Set<TopicIdPartition> fetch(LinkedHashMap<TopicIdPartition, CachedPartition> changed,
+                                    List<TopicIdPartition> forgotten) {
+            FetchContext context = newContext(changed, forgotten);
+            context.partitions().keySet().forEach(tip -> context.include(tip, atEnd(0)));
+            return context.partitions().keySet();
+        }
+
+        FetchContext newContext(LinkedHashMap<TopicIdPartition, CachedPartition> changed,
+                                List<TopicIdPartition> forgotten) {
+            FetchContext context = cache.newContext(new FetchMetadata(session.id(), epoch++), changed, forgotten,
+                session.privileged());
+            assertThat(context.error()).isEqualTo(Errors.NONE);
+            return context;
+        }
+
+        void change(TopicIdPartition tip) {
+            tracked.onChange(tip.topicPartition(), woken::add);
+        }
+    }
+
+    @Test
+    void aFollowersFetchReadsOnlyThePartitionsWithNews() {
+        Client follower = new Client(true, p0, p1, p2);
+        assertThat(follower.fetch()).as("the opening fetch told nothing at rest yet").containsExactly(p0, p1, p2);
+        assertThat(follower.fetch()).as("all at rest").isEmpty();
+
+        follower.change(p1);
+        assertThat(follower.woken).containsExactly(follower.session);
+        assertThat(follower.fetch()).containsExactly(p1);
+        assertThat(follower.fetch()).isEmpty();
+
+        assertThat(follower.fetch(partitions(p2), List.of())).as("a partition the follower moved")
+            .containsExactly(p2);
+    }
+
+    @Test
+    void aPartitionChangedWhileItWasReadStaysWithNews() {
+        Client follower = new Client(true, p0, p1);
+        FetchContext context = follower.newContext(new LinkedHashMap<>(), List.of());
+        follower.change(p0);
+        context.partitions().keySet().forEach(tip -> context.include(tip, atEnd(0)));
+
+        assertThat(follower.fetch()).containsExactly(p0);
+    }
+
+    @Test
+    void aPartitionWithMoreToReadOrAnErrorStaysWithNews() {
+        Client follower = new Client(true, p0, p1, p2);
+        FetchContext context = follower.newContext(new LinkedHashMap<>(), List.of());
+        context.include(p0, behind(0));
+        context.include(p1, FetchPartitionResult.error(Errors.NOT_LEADER_OR_FOLLOWER));
+        context.include(p2, atEnd(0));
+
+        assertThat(follower.fetch()).containsExactlyInAnyOrder(p0, p1);
+    }
+
+    @Test
+    void everyFullReadIntervalAFetchReadsTheWholeSession() {
+        Client follower = new Client(true, p0, p1);
+        follower.fetch();
+        follower.time.sleep(FetchSessionCache.FULL_READ_INTERVAL_MS - 1);
+        assertThat(follower.fetch()).isEmpty();
+
+        follower.time.sleep(1);
+        assertThat(follower.fetch()).containsExactly(p0, p1);
+        assertThat(follower.fetch()).isEmpty();
+    }
+
+    @Test
+    void forgottenPartitionsAndClosedSessionsHearOfNoMoreChanges() {
+        Client follower = new Client(true, p0, p1, p2);
+        assertThat(follower.tracked.partitions()).isEqualTo(3);
+        follower.fetch(new LinkedHashMap<>(), List.of(p2));
+        assertThat(follower.tracked.partitions()).isEqualTo(2);
+        follower.change(p2);
+        assertThat(follower.woken).isEmpty();
+
+        follower.cache.remove(follower.session.id());
+        assertThat(follower.tracked.partitions()).isZero();
+    }
+
+    @Test
+    void aConsumersSessionIsReadWholeOnEveryFetch() {
+        Client consumer = new Client(false, p0, p1);
+        assertThat(consumer.tracked.partitions()).isZero();
+        consumer.fetch();
+        assertThat(consumer.fetch()).containsExactly(p0, p1);
+        assertThat(consumer.newContext(new LinkedHashMap<>(), List.of()).readsByNews()).isNull();
     }
 }

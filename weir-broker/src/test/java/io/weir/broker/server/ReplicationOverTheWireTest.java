@@ -108,7 +108,7 @@ class ReplicationOverTheWireTest {
         final LogManager logManager;
         final ReplicaManager replicaManager;
         final MetadataCache metadataCache = new MetadataCache();
-        final FetchSessionCache fetchSessions = new FetchSessionCache(10, Time.SYSTEM);
+        final FetchSessionCache fetchSessions;
 
         Node(int id, ReplicaConfig config) {
             KafkaScheduler scheduler = new KafkaScheduler(1, "scheduler-" + id);
@@ -130,6 +130,8 @@ class ReplicationOverTheWireTest {
                 Time.SYSTEM);
             replicaManager.startup();
             toClose.add(replicaManager);
+            fetchSessions = new FetchSessionCache(10, Time.SYSTEM, replicaManager::hosted,
+                replicaManager.sessionPartitions());
         }
 
         Log preload(int epoch, String... values) {

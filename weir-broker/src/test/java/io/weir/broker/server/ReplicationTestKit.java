@@ -217,7 +217,8 @@ final class ReplicationTestKit implements AutoCloseable {
                 scheduler, time,
                 (leader, clientId) -> links.connect(id, leader.id(), new InMemoryLeaderEndpoint(leader.id())), false);
             replicaManager.startup();
-            fetchSessions = new FetchSessionCache(1000, time, replicaManager::hosted);
+            fetchSessions = new FetchSessionCache(1000, time, replicaManager::hosted,
+                replicaManager.sessionPartitions());
         }
 
         /** How a client on {@link #LISTENER} reaches broker {@code brokerId}, with its rack. */
@@ -494,7 +495,7 @@ final class ReplicationTestKit implements AutoCloseable {
             FetchParams params = new FetchParams(request.replicaId(), 0L, request.minBytes(), request.maxBytes(),
                 request.isolationLevel());
             AtomicReference<LinkedHashMap<TopicIdPartition, FetchPartitionResult>> results = new AtomicReference<>();
-            leader.replicaManager.fetchMessages(params, positions, results::set);
+            leader.replicaManager.fetchMessages(params, positions, context.readsByNews(), results::set);
             LinkedHashMap<TopicIdPartition, FetchResponseData.PartitionData> data = new LinkedHashMap<>();
             results.get().forEach((tip, r) -> {
                 if (context.include(tip, r)) {
