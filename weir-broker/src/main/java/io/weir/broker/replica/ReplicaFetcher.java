@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +19,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import org.apache.kafka.clients.FetchSessionHandler;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -34,7 +35,6 @@ import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
-import org.apache.kafka.common.utils.internals.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +50,9 @@ import io.weir.common.Time;
  * the leader's high watermark and log start offset taken over. Fetches go in an incremental fetch
  * session (KIP-227), as Kafka's followers do: after the first full request only partitions whose
  * position changed go out, and the leader answers only partitions with news, so partitions with
- * no traffic cost a fetch nothing on either side of the wire.
+ * no traffic cost a fetch nothing on either side of the wire. A turn looks only at the partitions
+ * whose state changed since the last ({@link FollowerFetchSession}), and at all of them once
+ * every {@link #FULL_REFRESH_MS} (a log start moved by our own retention).
  *
  * <p>Thread-safe: {@link #doWork()} runs on one thread (the fetcher thread, or a test); adding
  * and removing partitions may come from others. The partition map lock is held while the
@@ -61,6 +63,9 @@ public final class ReplicaFetcher {
 
     /** The last Fetch version with topic names (v13+ use ids); the server side accepts 4-17. */
     public static final short FETCH_VERSION = 12;
+
+    /** How often every partition's fetch data is built again, whether or not its state changed. */
+    static final long FULL_REFRESH_MS = 1_000L;
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaFetcher.class);
 
@@ -75,8 +80,13 @@ public final class ReplicaFetcher {
     private final ReentrantLock partitionMapLock = new ReentrantLock();
     private final Condition partitionsChanged = partitionMapLock.newCondition();
     private final LinkedHashMap<TopicPartition, PartitionFetchState> states = new LinkedHashMap<>();
+    /** Indexes of {@link #states}, kept by {@link #setState} and {@link #removeState} under the lock. */
+    private final Set<TopicPartition> changedPartitions = new LinkedHashSet<>();
+    private final Set<TopicPartition> truncatingPartitions = new LinkedHashSet<>();
+    private final Set<TopicPartition> delayedPartitions = new LinkedHashSet<>();
     /** This follower's incremental fetch session with the leader (KIP-227); used by {@link #doWork()} only. */
-    private final FetchSessionHandler fetchSession;
+    private final FollowerFetchSession session = new FollowerFetchSession();
+    private long nextFullRefreshMs;
     private volatile boolean shuttingDown;
 
     public ReplicaFetcher(String name, int localBrokerId, BrokerEndpoint leader, LeaderEndpoint endpoint,
@@ -97,7 +107,6 @@ public final class ReplicaFetcher {
         this.config = config;
         this.partitions = partitions;
         this.time = time;
-        this.fetchSession = new FetchSessionHandler(new LogContext("[" + name + "] "), leader.id());
     }
 
     // ---- partitions ----
@@ -112,7 +121,7 @@ public final class ReplicaFetcher {
             initial.forEach((tp, init) -> {
                 PartitionFetchState current = states.get(tp);
                 if (current == null || current.currentLeaderEpoch() != init.currentLeaderEpoch()) {
-                    states.put(tp, PartitionFetchState.truncating(init.topicId(), init.initOffset(),
+                    setState(tp, PartitionFetchState.truncating(init.topicId(), init.initOffset(),
                         init.currentLeaderEpoch()));
                 }
             });
@@ -128,7 +137,7 @@ public final class ReplicaFetcher {
         try {
             Set<TopicPartition> removed = new HashSet<>();
             for (TopicPartition tp : tps) {
-                if (states.remove(tp) != null) {
+                if (removeState(tp) != null) {
                     removed.add(tp);
                 }
             }
@@ -209,26 +218,59 @@ public final class ReplicaFetcher {
         }
     }
 
-    /** Time until some partition may work again; caller holds the lock. */
+    /** Time until some partition may work again (0: one may now); caller holds the lock. */
     private long idleMs() {
+        if (states.size() > delayedPartitions.size()) {
+            return 0L;
+        }
         long now = time.milliseconds();
         long idle = config.replicaFetchBackoffMs();
-        for (PartitionFetchState s : states.values()) {
-            idle = Math.min(idle, Math.max(0L, s.delayedUntilMs() - now));
+        for (TopicPartition tp : delayedPartitions) {
+            idle = Math.min(idle, Math.max(0L, states.get(tp).delayedUntilMs() - now));
         }
         return idle;
     }
 
-    private Map<TopicPartition, PartitionFetchState> ready(PartitionFetchState.State wanted) {
+    /**
+     * Every change of a partition's state goes through here (caller holds the lock): the next
+     * fetch looks at the partition again, and the indexes of truncating and delayed partitions
+     * follow. The same state again (an answer that only moved the high watermark) is no change.
+     */
+    private void setState(TopicPartition tp, PartitionFetchState state) {
+        if (state.equals(states.put(tp, state))) {
+            return;
+        }
+        changedPartitions.add(tp);
+        index(truncatingPartitions, tp, state.state() == PartitionFetchState.State.TRUNCATING);
+        index(delayedPartitions, tp, state.delayedUntilMs() > 0L);
+    }
+
+    private PartitionFetchState removeState(TopicPartition tp) {
+        changedPartitions.add(tp);
+        truncatingPartitions.remove(tp);
+        delayedPartitions.remove(tp);
+        return states.remove(tp);
+    }
+
+    private static void index(Set<TopicPartition> set, TopicPartition tp, boolean member) {
+        if (member) {
+            set.add(tp);
+        } else {
+            set.remove(tp);
+        }
+    }
+
+    private Map<TopicPartition, PartitionFetchState> readyToTruncate() {
         long now = time.milliseconds();
         Map<TopicPartition, PartitionFetchState> ready = new LinkedHashMap<>();
         partitionMapLock.lock();
         try {
-            states.forEach((tp, s) -> {
-                if (s.isReady(wanted, now)) {
+            for (TopicPartition tp : truncatingPartitions) {
+                PartitionFetchState s = states.get(tp);
+                if (s.isReady(PartitionFetchState.State.TRUNCATING, now)) {
                     ready.put(tp, s);
                 }
-            });
+            }
         } finally {
             partitionMapLock.unlock();
         }
@@ -238,7 +280,7 @@ public final class ReplicaFetcher {
     // ---- truncation ----
 
     private int maybeTruncate() {
-        Map<TopicPartition, PartitionFetchState> truncating = ready(PartitionFetchState.State.TRUNCATING);
+        Map<TopicPartition, PartitionFetchState> truncating = readyToTruncate();
         if (truncating.isEmpty()) {
             return 0;
         }
@@ -333,7 +375,7 @@ public final class ReplicaFetcher {
             if (end < before) {
                 LOG.info("{}: truncated {} from {} to {} (leader {})", name, tp, before, end, leader);
             }
-            states.put(tp, target.truncationCompleted() ? state.fetchingAt(end) : state.truncatingAt(end));
+            setState(tp, target.truncationCompleted() ? state.fetchingAt(end) : state.truncatingAt(end));
         } catch (KafkaStorageException e) {
             fail(tp, e);
         }
@@ -342,55 +384,76 @@ public final class ReplicaFetcher {
     // ---- fetch ----
 
     private int maybeFetch() {
-        Map<TopicPartition, PartitionFetchState> fetching = ready(PartitionFetchState.State.FETCHING);
-        FetchSessionHandler.Builder builder = fetchSession.newBuilder(fetching.size(), false);
-        int added = 0;
+        FollowerFetchSession.Request request;
         partitionMapLock.lock();
         try {
-            for (Map.Entry<TopicPartition, PartitionFetchState> e : fetching.entrySet()) {
-                PartitionFetchState state = e.getValue();
-                Partition p = partitions.apply(e.getKey()).orElse(null);
-                if (p == null) {
-                    delay(e.getKey(), state);
-                } else {
-                    builder.add(e.getKey(), new FetchRequest.PartitionData(
-                        state.topicId() == null ? Uuid.ZERO_UUID : state.topicId(), state.fetchOffset(),
-                        p.log().logStartOffset(), config.replicaFetchMaxBytes(),
-                        Optional.of(state.currentLeaderEpoch())));
-                    added++;
-                }
+            updateSession(time.milliseconds());
+            if (session.isEmpty()) {
+                // Not built: what changed is told the leader once a request can go.
+                return 0;
             }
+            request = session.build();
         } finally {
             partitionMapLock.unlock();
         }
-        if (added == 0) {
-            // Not built: the session keeps these partitions until a request can tell the leader.
-            return 0;
-        }
-        FetchSessionHandler.FetchRequestData request = builder.build();
         try {
             return endpoint.fetch(FetchRequest.Builder.forReplica(FETCH_VERSION, localBrokerId, -1L,
                     config.replicaFetchWaitMaxMs(), config.replicaFetchMinBytes(), request.toSend())
                 .setMaxBytes(config.replicaFetchResponseMaxBytes())
                 .removed(request.toForget())
-                .replaced(request.toReplace())
-                .metadata(request.metadata()), response -> onFetchResponse(response, fetching, request));
+                .metadata(request.metadata()), this::onFetchResponse);
         } catch (IOException e) {
-            fetchSession.handleError(e);
+            session.handleError();
             logFailure("Fetch from", e);
-            delayUnchanged(fetching, request.sessionPartitions().keySet());
+            delayUnchanged();
             return 0;
         }
     }
 
-    /** The answer to a Fetch, while its records are readable: they are appended before this returns. */
-    private int onFetchResponse(FetchResponseData response, Map<TopicPartition, PartitionFetchState> fetching,
-                                FetchSessionHandler.FetchRequestData request) {
-        if (!fetchSession.handleResponse(FetchResponse.of(response), FETCH_VERSION)) {
-            return onSessionlessAnswer(response, fetching, request);
+    /**
+     * Tells the session of the partitions whose state changed (all of them every
+     * {@link #FULL_REFRESH_MS}) and of those whose backoff ended: a partition ready to fetch goes
+     * in at its offset, any other leaves it. Caller holds the lock.
+     */
+    private void updateSession(long nowMs) {
+        if (nowMs >= nextFullRefreshMs) {
+            nextFullRefreshMs = nowMs + FULL_REFRESH_MS;
+            changedPartitions.addAll(states.keySet());
         }
-        processFetchResponse(response, fetching);
-        return request.sessionPartitions().size();
+        for (Iterator<TopicPartition> it = delayedPartitions.iterator(); it.hasNext(); ) {
+            TopicPartition tp = it.next();
+            if (states.get(tp).delayedUntilMs() <= nowMs) {
+                it.remove();
+                changedPartitions.add(tp);
+            }
+        }
+        List<TopicPartition> changed = new ArrayList<>(changedPartitions);
+        changedPartitions.clear();
+        for (TopicPartition tp : changed) {
+            PartitionFetchState state = states.get(tp);
+            Partition p = state != null && state.isReady(PartitionFetchState.State.FETCHING, nowMs)
+                ? partitions.apply(tp).orElse(null) : null;
+            if (p != null) {
+                session.put(tp, state, new FetchRequest.PartitionData(
+                    state.topicId() == null ? Uuid.ZERO_UUID : state.topicId(), state.fetchOffset(),
+                    p.log().logStartOffset(), config.replicaFetchMaxBytes(),
+                    Optional.of(state.currentLeaderEpoch())));
+            } else {
+                session.remove(tp);
+                if (state != null && state.isReady(PartitionFetchState.State.FETCHING, nowMs)) {
+                    delay(tp, state);   // not hosted here any more
+                }
+            }
+        }
+    }
+
+    /** The answer to a Fetch, while its records are readable: they are appended before this returns. */
+    private int onFetchResponse(FetchResponseData response) {
+        if (!session.handleResponse(response)) {
+            return onSessionlessAnswer(response);
+        }
+        processFetchResponse(response);
+        return session.size();
     }
 
     /**
@@ -398,30 +461,29 @@ public final class ReplicaFetcher {
      * leader restarted, or evicted it from its cache) is not the partitions' fault: the next turn
      * opens a new one with a full request at once. Other errors back the partitions off.
      */
-    private int onSessionlessAnswer(FetchResponseData response, Map<TopicPartition, PartitionFetchState> fetching,
-                                    FetchSessionHandler.FetchRequestData request) {
+    private int onSessionlessAnswer(FetchResponseData response) {
         Errors error = Errors.forCode(response.errorCode());
         if (error == Errors.FETCH_SESSION_ID_NOT_FOUND || error == Errors.INVALID_FETCH_SESSION_EPOCH) {
             LOG.info("{}: {} answered {}; opening a new fetch session", name, leader, error);
         } else if (error != Errors.NONE) {
             LOG.warn("{}: Fetch from {} answered {}", name, leader, error);
-            delayUnchanged(fetching, request.sessionPartitions().keySet());
+            delayUnchanged();
         } else {
             LOG.warn("{}: {} answered partitions outside the fetch session; opening a new one", name, leader);
         }
         return 0;
     }
 
-    private void processFetchResponse(FetchResponseData response, Map<TopicPartition, PartitionFetchState> sent) {
+    private void processFetchResponse(FetchResponseData response) {
         List<TopicPartition> highWatermarkMoved = new ArrayList<>();
         partitionMapLock.lock();
         try {
             for (FetchResponseData.FetchableTopicResponse t : response.responses()) {
-                String topic = topicName(t, sent);
+                String topic = topicName(t);
                 for (FetchResponseData.PartitionData pd : t.partitions()) {
                     TopicPartition tp = new TopicPartition(topic, pd.partitionIndex());
                     PartitionFetchState state = states.get(tp);
-                    if (topic != null && state != null && state.equals(sent.get(tp))) {
+                    if (topic != null && state != null && state.equals(session.sentState(tp))) {
                         onPartitionData(tp, state, pd, highWatermarkMoved);
                     }
                 }
@@ -434,13 +496,12 @@ public final class ReplicaFetcher {
     }
 
     /** Names for v12 and below, ids from v13: resolve either to our topic name. */
-    private static String topicName(FetchResponseData.FetchableTopicResponse t,
-                                    Map<TopicPartition, PartitionFetchState> sent) {
+    private String topicName(FetchResponseData.FetchableTopicResponse t) {
         if (t.topic() != null && !t.topic().isEmpty()) {
             return t.topic();
         }
-        for (Map.Entry<TopicPartition, PartitionFetchState> e : sent.entrySet()) {
-            Uuid id = e.getValue().topicId();
+        for (Map.Entry<TopicPartition, FollowerFetchSession.Entry> e : session.partitions().entrySet()) {
+            Uuid id = e.getValue().state().topicId();
             if (id != null && id.equals(t.topicId())) {
                 return e.getKey().topic();
             }
@@ -507,7 +568,7 @@ public final class ReplicaFetcher {
         if (p.highWatermark() != highWatermark) {
             highWatermarkMoved.add(tp);
         }
-        states.put(tp, state.fetchingAt(p.log().logEndOffset()));
+        setState(tp, state.fetchingAt(p.log().logEndOffset()));
     }
 
     /**
@@ -529,14 +590,14 @@ public final class ReplicaFetcher {
                 tp, leo, pd.highWatermark());
             error = p.followerLog().truncateTo(pd.highWatermark(), epoch);
         } else {
-            states.put(tp, state.truncatingAt(p.log().highWatermark()).delayedUntil(backoffDeadline()));
+            setState(tp, state.truncatingAt(p.log().highWatermark()).delayedUntil(backoffDeadline()));
             return;
         }
         if (error != Errors.NONE) {
             delay(tp, state);
             return;
         }
-        states.put(tp, state.fetchingAt(p.log().logEndOffset()));
+        setState(tp, state.fetchingAt(p.log().logEndOffset()));
     }
 
     static MemoryRecords toMemoryRecords(Records records) {
@@ -571,7 +632,7 @@ public final class ReplicaFetcher {
 
     /** Caller holds the lock. */
     private void delay(TopicPartition tp, PartitionFetchState state) {
-        states.put(tp, state.delayedUntil(backoffDeadline()));
+        setState(tp, state.delayedUntil(backoffDeadline()));
     }
 
     /** Backs off the partitions that are still as they were when the request went out. */
@@ -589,10 +650,17 @@ public final class ReplicaFetcher {
         }
     }
 
+    /** Backs off the session's partitions that are still as they were when the Fetch went out. */
+    private void delayUnchanged() {
+        Map<TopicPartition, PartitionFetchState> sent = new LinkedHashMap<>();
+        session.partitions().forEach((tp, e) -> sent.put(tp, e.state()));
+        delayUnchanged(sent, sent.keySet());
+    }
+
     /** The log is offline: stop fetching it (the log dir failure handling takes it from here). */
     private void fail(TopicPartition tp, KafkaStorageException e) {
         LOG.error("{}: stopped fetching {}: {}", name, tp, e.getMessage());
-        states.remove(tp);
+        removeState(tp);
     }
 
     @Override
