@@ -65,9 +65,7 @@ public final class DelayedFetch extends DelayedOperation {
     @Override
     public boolean tryComplete() {
         long accumulated = 0;
-        Map<TopicIdPartition, ReplicaManager.FetchPosition> positions =
-            session == null ? fetchInfos : session.positionsWithNews(false);
-        for (Map.Entry<TopicIdPartition, ReplicaManager.FetchPosition> e : positions.entrySet()) {
+        for (Map.Entry<TopicIdPartition, ReplicaManager.FetchPosition> e : positions(false).entrySet()) {
             long bytes = newBytes(e.getKey().topicPartition(), e.getValue());
             if (bytes == ANSWER_NOW) {
                 return forceComplete();
@@ -94,6 +92,11 @@ public final class DelayedFetch extends DelayedOperation {
         return tryComplete();
     }
 
+    /** What this fetch reads: its partitions, or its session's with news now ({@code forRead}: to answer). */
+    private LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positions(boolean forRead) {
+        return session == null ? fetchInfos : session.positionsWithNews(forRead);
+    }
+
     /** The bytes readable past the fetch offset of {@code tp}, or {@link #ANSWER_NOW}. */
     private long newBytes(TopicPartition tp, ReplicaManager.FetchPosition pos) {
         Partition p = replicaManager.partition(tp).orElse(null);
@@ -116,9 +119,7 @@ public final class DelayedFetch extends DelayedOperation {
     @Override
     public void onComplete() {
         // A follower's position was recorded when its request arrived, not again here (Kafka's rule).
-        LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positions =
-            session == null ? fetchInfos : session.positionsWithNews(true);
-        callback.accept(replicaManager.readFromLocalLogs(params, positions, false));
+        callback.accept(replicaManager.readFromLocalLogs(params, positions(true), false));
     }
 
     @Override

@@ -347,7 +347,7 @@ public final class FetchSessionCache {
          * {@code forRead} when it is answered (stamped as read), else to size what it could answer.
          * Partitions of unknown topics are left out: the fetch answered them when it arrived.
          */
-        public synchronized LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positionsWithNews(
+        synchronized LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positionsWithNews(
                 boolean forRead) {
             LinkedHashMap<TopicIdPartition, ReplicaManager.FetchPosition> positions = new LinkedHashMap<>();
             for (CachedPartition cp : withNews) {

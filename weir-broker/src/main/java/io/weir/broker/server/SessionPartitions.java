@@ -43,18 +43,16 @@ public final class SessionPartitions {
     }
 
     /**
-     * Marks {@code tp} as having news in every session that holds it, then hands each such
-     * session to {@code wake} (the fetch purgatory, where a session's parked fetch is watched).
+     * Marks {@code tp} as having news in every session that holds it, and hands each such session
+     * to {@code wake} (the fetch purgatory, where a session's parked fetch is watched).
      */
-    public void onChange(TopicPartition tp, Consumer<FetchSession> wake) {
+    void onChange(TopicPartition tp, Consumer<FetchSession> wake) {
         CachedPartition[] held = byPartition.get(tp);
         if (held == null) {
             return;
         }
         for (CachedPartition cp : held) {
             cp.session().markNews(cp);
-        }
-        for (CachedPartition cp : held) {
             wake.accept(cp.session());
         }
     }
