@@ -431,8 +431,8 @@ public final class ReplicaFetcher {
         changedPartitions.clear();
         for (TopicPartition tp : changed) {
             PartitionFetchState state = states.get(tp);
-            Partition p = state != null && state.isReady(PartitionFetchState.State.FETCHING, nowMs)
-                ? partitions.apply(tp).orElse(null) : null;
+            boolean fetchable = state != null && state.isReady(PartitionFetchState.State.FETCHING, nowMs);
+            Partition p = fetchable ? partitions.apply(tp).orElse(null) : null;
             if (p != null) {
                 session.put(tp, state, new FetchRequest.PartitionData(
                     state.topicId() == null ? Uuid.ZERO_UUID : state.topicId(), state.fetchOffset(),
@@ -440,7 +440,7 @@ public final class ReplicaFetcher {
                     Optional.of(state.currentLeaderEpoch())));
             } else {
                 session.remove(tp);
-                if (state != null && state.isReady(PartitionFetchState.State.FETCHING, nowMs)) {
+                if (fetchable) {
                     delay(tp, state);   // not hosted here any more
                 }
             }

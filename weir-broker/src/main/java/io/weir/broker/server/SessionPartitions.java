@@ -28,7 +28,8 @@ public final class SessionPartitions {
     /** {@code cp}, a partition of a follower's session, hears of changes to {@code tp} from now on. */
     void add(TopicPartition tp, CachedPartition cp) {
         byPartition.compute(tp, (k, held) -> {
-            CachedPartition[] now = Arrays.copyOf(held == null ? NONE : held, held == null ? 1 : held.length + 1);
+            CachedPartition[] before = held == null ? NONE : held;
+            CachedPartition[] now = Arrays.copyOf(before, before.length + 1);
             now[now.length - 1] = cp;
             return now;
         });
