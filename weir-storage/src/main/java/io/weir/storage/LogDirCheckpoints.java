@@ -59,15 +59,15 @@ final class LogDirCheckpoints {
     }
 
     void writeRecoveryPoints(Iterable<Log> logs) throws IOException {
-        recoveryPoints.write(collect(logs, Log::recoveryPoint));
+        recoveryPoints.writeIfChanged(collect(logs, Log::recoveryPoint));
     }
 
     void writeLogStartOffsets(Iterable<Log> logs) throws IOException {
-        logStartOffsets.write(collect(logs, Log::logStartOffset));
+        logStartOffsets.writeIfChanged(collect(logs, Log::logStartOffset));
     }
 
     void writeHighWatermarks(Iterable<Log> logs) throws IOException {
-        highWatermarks.write(collect(logs, Log::highWatermark));
+        highWatermarks.writeIfChanged(collect(logs, Log::highWatermark));
     }
 
     private static Map<TopicPartition, Long> collect(Iterable<Log> logs, ToLongFunction<Log> offset) {

@@ -16,11 +16,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.weir.broker.network.QuietEventLoopGroup;
 import io.weir.broker.network.Transport;
 
 /**
@@ -80,7 +80,7 @@ public final class ControlPlaneServer implements AutoCloseable {
         }
         started = true;
         Transport transport = Transport.choose(true);
-        eventLoop = new MultiThreadIoEventLoopGroup(1, eventLoopThreads, transport.ioHandlerFactory());
+        eventLoop = new QuietEventLoopGroup(1, eventLoopThreads, transport.ioHandlerFactory());
         requestThread.start();
         ChannelFuture bound = new ServerBootstrap()
             .group(eventLoop, eventLoop)

@@ -4,12 +4,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.IoRegistration;
-import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.weir.common.Time;
 
 /**
@@ -58,17 +55,7 @@ public final class ProcessorIdleStats {
 
     /** A factory whose handlers measure into this (one processor per handler, in creation order). */
     public IoHandlerFactory wrap(IoHandlerFactory factory) {
-        return new IoHandlerFactory() {
-            @Override
-            public IoHandler newHandler(ThreadAwareExecutor executor) {
-                return new MeteredIoHandler(factory.newHandler(executor), newClock(), time);
-            }
-
-            @Override
-            public boolean isChangingThreadSupported() {
-                return factory.isChangingThreadSupported();
-            }
-        };
+        return ForwardingIoHandler.decorate(factory, handler -> new MeteredIoHandler(handler, newClock(), time));
     }
 
     /** The clock of the next processor. */
@@ -142,16 +129,15 @@ public final class ProcessorIdleStats {
      *
      * <p>Confined to its event loop's thread, except {@link #wakeup()}, which Netty calls from any.
      */
-    static final class MeteredIoHandler implements IoHandler, IoHandlerContext {
+    static final class MeteredIoHandler extends ForwardingIoHandler implements IoHandlerContext {
 
-        private final IoHandler delegate;
         private final Clock clock;
         private final Time time;
         private IoHandlerContext context;
         private long activeNs;
 
         MeteredIoHandler(IoHandler delegate, Clock clock, Time time) {
-            this.delegate = delegate;
+            super(delegate);
             this.clock = clock;
             this.time = time;
         }
@@ -195,36 +181,6 @@ public final class ProcessorIdleStats {
             if (context.shouldReportActiveIoTime()) {
                 context.reportActiveIoTime(activeNanos);
             }
-        }
-
-        @Override
-        public void initialize() {
-            delegate.initialize();
-        }
-
-        @Override
-        public void prepareToDestroy() {
-            delegate.prepareToDestroy();
-        }
-
-        @Override
-        public void destroy() {
-            delegate.destroy();
-        }
-
-        @Override
-        public IoRegistration register(IoHandle handle) throws Exception {
-            return delegate.register(handle);
-        }
-
-        @Override
-        public void wakeup() {
-            delegate.wakeup();
-        }
-
-        @Override
-        public boolean isCompatible(Class<? extends IoHandle> handleType) {
-            return delegate.isCompatible(handleType);
         }
     }
 }

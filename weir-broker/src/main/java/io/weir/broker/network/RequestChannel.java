@@ -23,6 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class RequestChannel {
 
+    /** {@link #receive} waits until a request comes or the thread is unparked. */
+    static final long NO_TIMEOUT = Long.MAX_VALUE;
+
     private final int capacity;
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -95,7 +98,10 @@ public final class RequestChannel {
         }
     }
 
-    /** Handler side: the next request, or null after about {@code timeoutMs}. */
+    /**
+     * Handler side: the next request, or null after about {@code timeoutMs}, or (with
+     * {@link #NO_TIMEOUT}) null only when the thread is unparked without one, as at shutdown.
+     */
     Request receive(long timeoutMs) throws InterruptedException {
         Request request = poll();
         if (request == null) {
@@ -121,7 +127,11 @@ public final class RequestChannel {
         try {
             Request request = poll(); // an offer before this thread counted itself parked woke nobody
             if (request == null) {
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+                if (timeoutMs == NO_TIMEOUT) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+                }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }

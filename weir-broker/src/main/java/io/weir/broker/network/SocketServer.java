@@ -16,7 +16,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -91,9 +90,9 @@ public final class SocketServer implements AutoCloseable {
         }
         started = true;
         transport = Transport.choose(preferEpoll);
-        acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weir-acceptor", true),
+        acceptorGroup = new QuietEventLoopGroup(1, new DefaultThreadFactory("weir-acceptor", true),
             transport.ioHandlerFactory());
-        processorGroup = new MultiThreadIoEventLoopGroup(config.numNetworkThreads(),
+        processorGroup = new QuietEventLoopGroup(config.numNetworkThreads(),
             new DefaultThreadFactory("weir-network-thread", true), processorIdle.wrap(transport.ioHandlerFactory()));
         try {
             for (Endpoint endpoint : config.listeners()) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.weir.broker.Await;
 import io.weir.cluster.controller.BrokerRequest;
 import io.weir.cluster.controller.ControllerResponse.ControlledShutdownResponse;
 import io.weir.cluster.controller.LiveBroker;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
+import io.weir.broker.Await;
 import io.weir.common.MockTime;
 
 /** Idle time of network processors: measured around the transport's run, on a manual clock. */

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
 
 import io.netty.buffer.Unpooled;
 
+import io.weir.broker.Await;
+
 /** The request queue between network and handler threads: bounded, and no request waits for a handler that sleeps. */
 @Timeout(60)
 class RequestChannelTest {

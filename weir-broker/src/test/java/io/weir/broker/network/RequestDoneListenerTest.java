@@ -11,6 +11,7 @@ import org.apache.kafka.common.requests.MetadataRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.weir.broker.Await;
 import io.weir.common.MockTime;
 
 /**

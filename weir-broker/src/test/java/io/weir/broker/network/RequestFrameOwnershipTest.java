@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.weir.broker.Await;
 import io.weir.common.Time;
 
 /**

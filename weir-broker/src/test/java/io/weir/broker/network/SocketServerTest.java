@@ -30,6 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.weir.broker.Await;
+
 /** A real SocketServer on 127.0.0.1 driven by raw sockets. */
 @Timeout(120)
 class SocketServerTest {

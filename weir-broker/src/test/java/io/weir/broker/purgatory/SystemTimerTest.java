@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.weir.broker.Await;
 import io.weir.common.MockTime;
 import io.weir.common.Time;
 
@@ -96,6 +97,24 @@ class SystemTimerTest {
             assertThat(purgatory.numDelayed()).isZero();
             assertThat(timer.size()).isZero();
             purgatory.shutdown();
+        }
+    }
+
+    @Test
+    void anIdleReaperWaitsWithoutATimeoutAndWakesForANewTask() throws Exception {
+        try (SystemTimer timer = new SystemTimer("idle-timer", Time.SYSTEM)) {
+            Thread reaper = Await.thread("idle-timer-reaper").orElseThrow();
+            // No periodic poll: with nothing in the wheel the reaper parks until signalled.
+            Await.until("reaper parked without a deadline", () -> reaper.getState() == Thread.State.WAITING);
+            CountDownLatch ran = new CountDownLatch(1);
+            timer.add(new TimerTask(20) {
+                @Override
+                public void run() {
+                    ran.countDown();
+                }
+            });
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            Await.until("reaper parked again", () -> reaper.getState() == Thread.State.WAITING);
         }
     }
 }

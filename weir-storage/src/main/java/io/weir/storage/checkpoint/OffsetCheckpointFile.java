@@ -28,6 +28,8 @@ public final class OffsetCheckpointFile {
     public static final int CURRENT_VERSION = 0;
 
     private final CheckpointFile<Map.Entry<TopicPartition, Long>> checkpoint;
+    /** What this object last wrote, or null: the periodic writers skip a write that changes nothing. */
+    private Map<TopicPartition, Long> lastWritten;
 
     public OffsetCheckpointFile(Path file) {
         this.checkpoint = new CheckpointFile<>(file, CURRENT_VERSION, new Formatter());
@@ -38,8 +40,25 @@ public final class OffsetCheckpointFile {
     }
 
     /** Replaces the file's content with {@code offsets}, atomically and durably. */
-    public void write(Map<TopicPartition, Long> offsets) throws IOException {
+    public synchronized void write(Map<TopicPartition, Long> offsets) throws IOException {
+        lastWritten = null; // should the write fail half-way, the next writeIfChanged writes
         checkpoint.write(new ArrayList<>(offsets.entrySet()));
+    }
+
+    /**
+     * Writes {@code offsets} unless they equal what this object last wrote (so the file already
+     * holds them): an idle broker's periodic checkpoints cost no write, fsync and rename.
+     *
+     * @return whether the file was written
+     */
+    public synchronized boolean writeIfChanged(Map<TopicPartition, Long> offsets) throws IOException {
+        if (offsets.equals(lastWritten)) {
+            return false;
+        }
+        Map<TopicPartition, Long> copy = Map.copyOf(offsets);
+        write(copy);
+        lastWritten = copy;
+        return true;
     }
 
     /** The offsets in the file; empty if it does not exist. */

@@ -33,6 +33,26 @@ class OffsetCheckpointFileTest {
     }
 
     @Test
+    void writeIfChangedSkipsOffsetsItAlreadyWroteAndWritesAnyChange() throws IOException {
+        Path file = dir.resolve("replication-offset-checkpoint");
+        OffsetCheckpointFile checkpoint = new OffsetCheckpointFile(file);
+        Map<TopicPartition, Long> offsets = new HashMap<>(Map.of(new TopicPartition("t", 0), 5L));
+        assertThat(checkpoint.writeIfChanged(offsets)).isTrue();
+        Files.delete(file); // a skipped write would leave it missing
+
+        assertThat(checkpoint.writeIfChanged(new HashMap<>(offsets))).isFalse();
+        assertThat(file).doesNotExist();
+
+        offsets.put(new TopicPartition("t", 0), 6L); // the caller's map changing is a change
+        assertThat(checkpoint.writeIfChanged(offsets)).isTrue();
+        assertThat(checkpoint.read()).isEqualTo(Map.of(new TopicPartition("t", 0), 6L));
+
+        checkpoint.write(Map.of()); // a plain write forgets what writeIfChanged wrote
+        assertThat(checkpoint.writeIfChanged(offsets)).isTrue();
+        assertThat(checkpoint.read()).isEqualTo(offsets);
+    }
+
+    @Test
     void writesKafkaTextFormat() throws IOException {
         Path file = dir.resolve("cleaner-offset-checkpoint");
         new OffsetCheckpointFile(file).write(Map.of(new TopicPartition("t", 3), 17L));
