@@ -62,13 +62,16 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
         ch.closeFuture().addListener(f -> connectionCount.decrementAndGet());
         connections.add(ch);
         ReadGate readGate = new ReadGate();
+        RequestFrameDecoder frameDecoder = new RequestFrameDecoder(config.socketRequestMaxBytes());
+        ch.config().setRecvByteBufAllocator(
+            new FrameReadAllocator(ch.config().getRecvByteBufAllocator(), frameDecoder));
         if (config.connectionsMaxIdleMs() > 0) {
             ch.pipeline().addLast("idle",
                 new IdleStateHandler(true, 0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
         }
         ch.pipeline()
             .addLast("readGate", readGate)
-            .addLast("frame", new RequestFrameDecoder(config.socketRequestMaxBytes()))
+            .addLast("frame", frameDecoder)
             .addLast("connection", new ConnectionHandler(listenerName, connectionIndex.getAndIncrement(), parser,
                 requestChannel, inline, readGate, time, doneListener, config.readAheadBytes()));
     }

@@ -33,6 +33,11 @@ final class FrameCumulator implements ByteToMessageDecoder.Cumulator {
         pendingFrameBytes = frameBytes;
     }
 
+    /** Whether the cumulation starts with a frame whose size is known and that has not all arrived. */
+    boolean expectsFrame() {
+        return pendingFrameBytes > 0;
+    }
+
     @Override
     public ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
         if (cumulation == in || !cumulation.isReadable() || cumulation.isReadOnly()

@@ -3,6 +3,7 @@ package io.weir.broker.network;
 import java.nio.ByteOrder;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -12,6 +13,9 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * the size. A size below 0 or above {@code socket.request.max.bytes} fails as soon as the size is
  * read (Kafka's "Invalid receive" check), before any of the frame is buffered. Reads are gathered
  * by a {@link FrameCumulator}, told the size of each incomplete frame so it grows once per frame.
+ * With a {@link FrameReadAllocator} on the channel, the reads that follow go straight into the
+ * room that growth made ({@link #readTarget}): a large frame's bytes are then copied only by the
+ * kernel, except for those of the read that began it.
  *
  * <p>One per connection; confined to its event loop.
  */
@@ -19,14 +23,66 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private static final int SIZE_FIELD_BYTES = 4;
 
+    /** Less room than this in the cumulation is left to an ordinary read buffer. */
+    static final int MIN_READ_TARGET_BYTES = 4096;
+
     private final int maxRequestBytes;
     private final FrameCumulator cumulator = new FrameCumulator();
+    /** The last read target handed out, until its bytes arrive; where it begins in the cumulation. */
+    private ByteBuf readTarget;
+    private ByteBuf readTargetOf;
+    private int readTargetAt;
+    private long bytesReadInPlace;
 
     RequestFrameDecoder(int maxRequestBytes) {
         super((int) Math.min(Integer.MAX_VALUE, (long) maxRequestBytes + SIZE_FIELD_BYTES), 0, SIZE_FIELD_BYTES, 0,
             SIZE_FIELD_BYTES, true);
         this.maxRequestBytes = maxRequestBytes;
         setCumulator(cumulator);
+    }
+
+    /**
+     * A buffer for the next socket read over the free room of the cumulation, when it holds the
+     * start of a frame that has not all arrived; null to read into a buffer of the transport's.
+     * The read's bytes come back to {@link #channelRead} as that buffer. A read that ends the
+     * connection or returns nothing releases it without passing it on.
+     */
+    ByteBuf readTarget() {
+        readTarget = null;
+        ByteBuf cumulation = internalBuffer();
+        // Direct only: the epoll transport reads into native memory.
+        if (!cumulator.expectsFrame() || !cumulation.isReadable() || !cumulation.isDirect()
+                || cumulation.writableBytes() < MIN_READ_TARGET_BYTES) {
+            return null;
+        }
+        readTargetOf = cumulation;
+        readTargetAt = cumulation.writerIndex();
+        readTarget = cumulation.retainedSlice(readTargetAt, cumulation.writableBytes()).clear();
+        return readTarget;
+    }
+
+    /** Bytes that went straight into a gathered frame ({@link #readTarget}); for tests. */
+    long bytesReadInPlace() {
+        return bytesReadInPlace;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg != null && msg == readTarget) {
+            readTarget = null;
+            ByteBuf read = (ByteBuf) msg;
+            if (internalBuffer() == readTargetOf && readTargetOf.writerIndex() == readTargetAt) {
+                // The bytes are already in place: take them in and decode as after any read.
+                int bytes = read.readableBytes();
+                read.release();
+                readTargetOf.writerIndex(readTargetAt + bytes);
+                bytesReadInPlace += bytes;
+                msg = Unpooled.EMPTY_BUFFER;
+            }
+            // Else the cumulation changed meanwhile (it cannot on one event loop): the read is an
+            // ordinary buffer over bytes nothing else writes, and gets copied in like one.
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override

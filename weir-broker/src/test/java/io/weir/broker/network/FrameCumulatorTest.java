@@ -16,6 +16,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -120,13 +122,7 @@ class FrameCumulatorTest {
                                        @ForAll long seed) {
         Random random = new Random(seed);
         List<byte[]> frames = new ArrayList<>();
-        ByteBuf wire = Unpooled.buffer();
-        for (int i = 0; i < frameCount; i++) {
-            byte[] body = new byte[random.nextInt(300_000)];
-            random.nextBytes(body);
-            frames.add(body);
-            wire.writeInt(body.length).writeBytes(body);
-        }
+        ByteBuf wire = wire(frameCount, random, frames);
         EmbeddedChannel channel = new EmbeddedChannel(new RequestFrameDecoder(1 << 20));
         channel.config().setAllocator(alloc);
         try {
@@ -136,17 +132,73 @@ class FrameCumulatorTest {
                 wire.readBytes(read, n);
                 channel.writeInbound(read);
             }
-            for (byte[] body : frames) {
-                ByteBuf out = channel.readInbound();
-                assertThat(out).isNotNull();
-                assertThat(ByteBufUtil.getBytes(out)).isEqualTo(body);
-                out.release();
-            }
-            assertThat((Object) channel.readInbound()).isNull();
+            assertFramesOut(channel, frames);
         } finally {
             channel.finishAndReleaseAll();
             wire.release();
         }
+    }
+
+    /**
+     * Reads as the transport makes them through a {@link FrameReadAllocator}: into the buffer it
+     * hands out (some reads find nothing and release it), then passed on. Every frame comes out
+     * whole and in order, and the bytes of large frames went straight into their gathering buffer.
+     */
+    @Property(tries = 100)
+    void readsIntoTheGatheredFrameComeOutWhole(@ForAll @IntRange(min = 1, max = 6) int frameCount,
+                                               @ForAll @IntRange(min = 256, max = 150_000) int maxReadBytes,
+                                               @ForAll long seed) {
+        Random random = new Random(seed);
+        List<byte[]> frames = new ArrayList<>();
+        ByteBuf wire = wire(frameCount, random, frames);
+        RequestFrameDecoder decoder = new RequestFrameDecoder(1 << 20);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        channel.config().setAllocator(alloc);
+        RecvByteBufAllocator.Handle reads =
+            new FrameReadAllocator(new FixedRecvByteBufAllocator(64 * 1024), decoder).newHandle();
+        try {
+            while (wire.isReadable()) {
+                ByteBuf read = reads.allocate(alloc);
+                if (random.nextInt(10) == 0) {
+                    read.release(); // a read that found nothing
+                    continue;
+                }
+                int n = Math.min(Math.min(wire.readableBytes(), 1 + random.nextInt(maxReadBytes)), read.writableBytes());
+                wire.readBytes(read, n);
+                channel.writeInbound(read);
+            }
+            assertFramesOut(channel, frames);
+            long largestFrame = frames.stream().mapToLong(f -> f.length).max().orElse(0);
+            if (largestFrame > 3L * 64 * 1024 && maxReadBytes > RequestFrameDecoder.MIN_READ_TARGET_BYTES) {
+                assertThat(decoder.bytesReadInPlace()).isPositive();
+            }
+        } finally {
+            channel.finishAndReleaseAll();
+            wire.release();
+        }
+    }
+
+    /** frameCount frames of random bodies (kept in frames), each after its size, in one buffer. */
+    private static ByteBuf wire(int frameCount, Random random, List<byte[]> frames) {
+        ByteBuf wire = Unpooled.buffer();
+        for (int i = 0; i < frameCount; i++) {
+            byte[] body = new byte[random.nextInt(300_000)];
+            random.nextBytes(body);
+            frames.add(body);
+            wire.writeInt(body.length).writeBytes(body);
+        }
+        return wire;
+    }
+
+    /** The channel emitted exactly these frame bodies, in order. */
+    private static void assertFramesOut(EmbeddedChannel channel, List<byte[]> frames) {
+        for (byte[] body : frames) {
+            ByteBuf out = channel.readInbound();
+            assertThat(out).isNotNull();
+            assertThat(ByteBufUtil.getBytes(out)).isEqualTo(body);
+            out.release();
+        }
+        assertThat((Object) channel.readInbound()).isNull();
     }
 
     private static byte[] frame(int bodyBytes, Random random) {
