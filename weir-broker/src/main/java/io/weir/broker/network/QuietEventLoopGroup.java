@@ -14,10 +14,11 @@ import io.netty.channel.SingleThreadIoEventLoop;
  * "no scheduled task" with a deadline one second out ({@code SCHEDULE_PURGE_INTERVAL}), which the
  * 4.2 epoll handler now asks for. Netty 4.1's epoll loop had dropped that wake-up as unneeded
  * (netty#9605). All it buys is that a cancelled scheduled task leaves the queue within a second:
- * the cancel hands its removal to the loop lazily, so here it leaves at the loop's next wake-up
- * for I/O or a task, or at the latest at its own deadline. Here "no scheduled task" is -1 (epoll: no timer) and {@code Long.MAX_VALUE} (NIO:
- * select without a timeout), the values both handlers already take for "none". An idle broker
- * has three such loops (acceptor, network thread, control plane); each wake-up costs CPU.
+ * the cancel hands its removal to the loop lazily, so here it leaves at the loop's next wake-up for
+ * I/O or a task, at the latest at its own deadline. "No scheduled task" is -1 here (epoll: no
+ * timer) and {@code Long.MAX_VALUE} (NIO: select without a timeout), the values both handlers
+ * already take for "none". An idle broker has three such loops (acceptor, network thread, control
+ * plane); each wake-up costs CPU.
  *
  * <p>Thread-safe, as {@link MultiThreadIoEventLoopGroup}.
  */

@@ -177,12 +177,12 @@ public final class SystemTimer implements Timer {
     }
 
     /**
-     * The earliest bucket if it is due, waiting up to timeoutMs for it (Long.MAX_VALUE: until
-     * signalled); null on timeout or work to do.
+     * The earliest bucket if it is due, waiting up to timeoutMs for it ({@link #REAPER_WAIT_MS}:
+     * until signalled); null on timeout or work to do.
      */
     private TimerTaskList pollDueBucket(long timeoutMs) {
-        long startMs = time.hiResClockMs();
-        long deadlineMs = timeoutMs > Long.MAX_VALUE - startMs ? Long.MAX_VALUE : startMs + timeoutMs;
+        boolean untilSignalled = timeoutMs == REAPER_WAIT_MS;
+        long deadlineMs = untilSignalled ? 0L : time.hiResClockMs() + timeoutMs;
         queueLock.lock();
         try {
             while (true) {
@@ -191,14 +191,16 @@ public final class SystemTimer implements Timer {
                 if (head != null && head.expirationMs() <= nowMs) {
                     return dueBuckets.poll();
                 }
-                long remainingMs = deadlineMs - nowMs;
-                if (remainingMs <= 0 || closed || !readyTasks.isEmpty()) {
+                if (closed || !readyTasks.isEmpty() || (!untilSignalled && deadlineMs <= nowMs)) {
                     return null;
                 }
-                if (head == null && deadlineMs == Long.MAX_VALUE) {
+                long waitMs = head == null ? Long.MAX_VALUE : head.expirationMs() - nowMs;
+                if (!untilSignalled) {
+                    waitMs = Math.min(waitMs, deadlineMs - nowMs);
+                }
+                if (waitMs == Long.MAX_VALUE) {
                     queueChanged.await();
                 } else {
-                    long waitMs = head == null ? remainingMs : Math.min(remainingMs, head.expirationMs() - nowMs);
                     queueChanged.await(waitMs, TimeUnit.MILLISECONDS);
                 }
             }
