@@ -28,10 +28,10 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private final int maxRequestBytes;
     private final FrameCumulator cumulator = new FrameCumulator();
-    /** The last read target handed out, until its bytes arrive; where it begins in the cumulation. */
-    private ByteBuf readTarget;
-    private ByteBuf readTargetOf;
-    private int readTargetAt;
+    /** The last read target handed out, until its bytes arrive: its cumulation, and where in it it begins. */
+    private ByteBuf handedOut;
+    private ByteBuf handedOutOf;
+    private int handedOutAt;
     private long bytesReadInPlace;
 
     RequestFrameDecoder(int maxRequestBytes) {
@@ -48,17 +48,17 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
      * connection or returns nothing releases it without passing it on.
      */
     ByteBuf readTarget() {
-        readTarget = null;
+        handedOut = null;
         ByteBuf cumulation = internalBuffer();
         // Direct only: the epoll transport reads into native memory.
         if (!cumulator.expectsFrame() || !cumulation.isReadable() || !cumulation.isDirect()
                 || cumulation.writableBytes() < MIN_READ_TARGET_BYTES) {
             return null;
         }
-        readTargetOf = cumulation;
-        readTargetAt = cumulation.writerIndex();
-        readTarget = cumulation.retainedSlice(readTargetAt, cumulation.writableBytes()).clear();
-        return readTarget;
+        handedOutOf = cumulation;
+        handedOutAt = cumulation.writerIndex();
+        handedOut = cumulation.retainedSlice(handedOutAt, cumulation.writableBytes()).clear();
+        return handedOut;
     }
 
     /** Bytes that went straight into a gathered frame ({@link #readTarget}); for tests. */
@@ -68,14 +68,14 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg != null && msg == readTarget) {
-            readTarget = null;
+        if (msg != null && msg == handedOut) {
+            handedOut = null;
             ByteBuf read = (ByteBuf) msg;
-            if (internalBuffer() == readTargetOf && readTargetOf.writerIndex() == readTargetAt) {
+            if (internalBuffer() == handedOutOf && handedOutOf.writerIndex() == handedOutAt) {
                 // The bytes are already in place: take them in and decode as after any read.
                 int bytes = read.readableBytes();
                 read.release();
-                readTargetOf.writerIndex(readTargetAt + bytes);
+                handedOutOf.writerIndex(handedOutAt + bytes);
                 bytesReadInPlace += bytes;
                 msg = Unpooled.EMPTY_BUFFER;
             }
