@@ -14,6 +14,7 @@ import concurrent.futures
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -32,11 +33,23 @@ def log(msg):
 
 
 def tool(main_class, args, timeout_s=900):
+    return timed_tool(main_class, args, timeout_s)[0]
+
+
+def timed_tool(main_class, args, timeout_s=900):
+    """Runs a Kafka tool to its end: its stdout, and the CPU seconds (user+sys) its JVM took. The CPU
+    is what this process's ended children took meanwhile, so tools must not run side by side."""
     cmd = ["java", "-Xmx1g", "-Dlog4j2.level=warn", "-cp", f"{KAFKA_LIB}/*", main_class] + args
+    before = children_cpu_seconds()
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, cwd=ROOT)
     if res.returncode != 0:
         raise RuntimeError(f"{main_class} failed ({res.returncode}): {res.stdout[-2000:]} {res.stderr[-2000:]}")
-    return res.stdout
+    return res.stdout, children_cpu_seconds() - before
+
+
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class BrokerCpu:
@@ -83,7 +96,7 @@ def produce(brokers, topic, records, size, acks, rate=-1, props=(), warmup=0):
     if warmup:
         args += ["--warmup-records", str(warmup)]
     meter = BrokerCpu(brokers)
-    out = tool("org.apache.kafka.tools.ProducerPerformance", args)
+    out, client_cpu = timed_tool("org.apache.kafka.tools.ProducerPerformance", args)
     cpu = meter.per_million(records)
     # With --warmup-records the tool prints the whole run's summary, then "N steady state records
     # sent, ..." for the records after the warm-up: that one is the measurement. (Until 2026-12-04 the
@@ -95,7 +108,22 @@ def produce(brokers, topic, records, size, acks, rate=-1, props=(), warmup=0):
     if rate > 0:
         check_steady(brokers.kind, topic, rate, float(m.group(3)), out)
     return {"records/s": float(m.group(3)), "MB/s": float(m.group(4)), "p50 ms": int(m.group(7)),
-            "p99 ms": int(m.group(9)), "p99.9 ms": int(m.group(10)), **cpu}
+            "p99 ms": int(m.group(9)), "p99.9 ms": int(m.group(10)), **cpu,
+            "client CPU s/M": max(0.0, client_cpu - (CLIENT_START_CPU[-1] if CLIENT_START_CPU else 0.0)) * 1e6 / records}
+
+
+# CPU seconds a producer tool's JVM takes to start, fetch metadata and send one record, measured once
+# per phase (client_start_cpu), the latest last: the part of every producer run's client CPU that is
+# not its records.
+CLIENT_START_CPU = []
+
+
+def client_start_cpu(brokers):
+    """The least of three runs of ProducerPerformance with one record."""
+    create_topic(brokers.bootstrap, "client-start", 1, 1)
+    args = ["--topic", "client-start", "--num-records", "1", "--record-size", "100", "--throughput", "-1",
+            "--bootstrap-server", brokers.bootstrap]
+    return min(timed_tool("org.apache.kafka.tools.ProducerPerformance", args)[1] for _ in range(3))
 
 
 NOTES = []   # fixed-rate runs whose measured part was not at the target rate; printed under the table
@@ -231,6 +259,8 @@ def run_phase(cluster, wanted, opts, java, workdir):
                 run_workloads(sides[kind], tasks_of("tiny" if opts.quick else "quick", "warm"),
                               "warm-up (not counted)")
         create_idle_topics(sides, opts.idle_topics, 3 if cluster else 1)
+        CLIENT_START_CPU.append(client_start_cpu(sides["weir"]))
+        log(f"client start-up: {CLIENT_START_CPU[-1]:.2f} CPU s")
         rounds = []
         for i in range(opts.rounds):
             tasks = tasks_of(size, f"r{i + 1}")
@@ -307,6 +337,24 @@ def rows_of(rounds, tasks, rss, phase):
     return rows
 
 
+def ceiling_notes(rounds, tasks):
+    """For each producer row with a throughput target: the most records/s this machine's cores allow
+    at the CPU per record that Weir's run took (client and brokers), and with brokers that took none.
+    Below 1.5x Kafka's, no broker can meet the target on this machine with this client."""
+    notes = []
+    for wid, _, _ in tasks:
+        w, k = medians(rounds, "weir", wid), medians(rounds, "kafka", wid)
+        client, broker, kafka = w.get("client CPU s/M"), w.get("CPU s/M"), k.get("records/s")
+        if not (client and broker and kafka) or TARGETS["records/s"] * kafka <= w["records/s"]:
+            continue
+        cores = os.cpu_count()
+        now, free = cores * 1e6 / (client + broker), cores * 1e6 / client
+        notes.append(f"({wid}) the client tool took {figure(client)} CPU s/M after its start: {cores} cores allow "
+                     f"at most {now:,.0f} records/s with Weir's brokers as measured ({now / kafka:.2f}x Kafka's "
+                     f"{kafka:,.0f}), and {free:,.0f} ({free / kafka:.2f}x) with brokers that took no CPU at all.")
+    return notes
+
+
 def sh(cmd):
     return subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
@@ -377,9 +425,15 @@ def main():
               f"{f'{opts.idle_topics} idle topics of 6 partitions on each side, ' if opts.idle_topics else ''}"
               f"{(time.monotonic() - started) / 60:.0f} min. Brokers on {jdk} (Weir: its launcher's defaults; "
               f"Kafka: -Xms1g -Xmx1g G1), CPU = user+sys of the broker processes (Weir's cluster includes its "
-              f"ZooKeeper) per million records; client tools kafka-tools 4.3.1 on the default `java`. "
+              f"ZooKeeper) per million records; client CPU = user+sys of the producer tool's JVM per million "
+              f"records, less its start-up ({' and '.join(f'{c:.2f}' for c in CLIENT_START_CPU) or 'not measured'} s: "
+              f"the same tool sending one record); "
+              f"client tools kafka-tools 4.3.1 on the default `java`. "
               f"Machine: {machine_line}.")
-    body = table(rows) + "".join(f"\n\nNot steady: {n}" for n in NOTES)
+    ceilings = (ceiling_notes(single_rounds, [t for t in single_tasks if t[0] in wanted])
+                + ceiling_notes(cluster_rounds, [t for t in cluster_tasks if t[0] in wanted]))
+    body = (table(rows) + "".join(f"\n\nNot steady: {n}" for n in NOTES)
+            + "".join(f"\n\nCPU ceiling: {n}" for n in ceilings))
     print(f"\n{header}\n\n{body}")
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", f"compare-{time.strftime('%Y%m%d-%H%M%S')}.json"), "w") as f:
