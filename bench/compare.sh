@@ -11,15 +11,16 @@
 # min.insync.replicas=2, acks=all, max throughput; (g2) the same at 10,000 records/s of 1 KiB.
 # One Weir and one Apache Kafka (-Xms1g -Xmx1g G1, as Kafka's start script) run side by side for
 # the single-broker workloads, then three of each for (g, g2): free loopback ports, data in a temp
-# dir, both on the newest JDK found. A warm-up round (every workload, smaller, Weir then
-# Kafka) warms the JIT of the very processes that are measured and is not counted; then each
+# dir, both on the newest JDK found. A warm-up round (every workload, smaller on one broker, full
+# size on three, Weir then Kafka) warms the JIT of the very processes that are measured and is not counted; then each
 # round runs the workloads on Weir, then on Kafka, on new topics. Default: 3 rounds (about 30
 # min); --quick: 1 round, smaller runs, no g2 (about 5 min on a quiet machine).
 # Per workload: records/s, MB/s, latency percentiles (fixed-rate rows: the steady state after
 # ProducerPerformance's --warmup-records of 10 s; a run whose client did not hold the target rate in
 # it is listed under the table as "Not steady"), the brokers' CPU seconds (user+sys from /proc, the measured side only) per
-# million records, and their user-mode part; per side: peak resident memory (VmHWM summed over its
-# processes).
+# million records, and their user-mode part; the client tool's CPU per million records (less its
+# JVM's start-up); per side: peak resident memory (VmHWM summed over its processes). Under the table,
+# for each unmet throughput row: the most records/s two cores allow at the measured CPU per record.
 # Prints the medians and Weir/Kafka ratios with the targets of the benchmark issue and appends
 # them to docs/benchmarks.md (not with --no-docs); every run's figures are kept in
 # bench/results/compare-<time>.json. --idle-topics N adds N topics of 6 partitions (RF 3 on three
