@@ -12,8 +12,8 @@
 # One Weir and one Apache Kafka (-Xms1g -Xmx1g G1, as Kafka's start script) run side by side for
 # the single-broker workloads, then three of each for (g, g2): free loopback ports, data in a temp
 # dir, both on the newest JDK found. A warm-up round (every workload, smaller on one broker, full
-# size on three, Weir then Kafka) warms the JIT of the very processes that are measured and is not counted; then each
-# round runs the workloads on Weir, then on Kafka, on new topics. Default: 3 rounds (about 30
+# size on three, Weir then Kafka) warms the JIT of the very processes that are measured and is not
+# counted; then each round runs the workloads on Weir, then on Kafka, on new topics. Default: 3 rounds (about 30
 # min); --quick: 1 round, smaller runs, no g2 (about 5 min on a quiet machine).
 # Per workload: records/s, MB/s, latency percentiles (fixed-rate rows: the steady state after
 # ProducerPerformance's --warmup-records of 10 s; a run whose client did not hold the target rate in
