@@ -26,7 +26,8 @@ import io.weir.storage.Log;
 
 /**
  * Random offset lookups in a multi-segment log (default 1 GiB in 128 MiB segments): segment floor,
- * sparse index, short scan to the batch that holds the offset — what every fetch does first.
+ * sparse index, short scan to the batch that holds the offset, and the file slice a fetch sends
+ * (what every fetch does first); and the same at the log's end, where caught-up fetches read.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,6 +62,17 @@ public class OffsetLookupBenchmark {
     public int lookup() {
         long offset = ThreadLocalRandom.current().nextLong(endOffset);
         FetchDataInfo info = log.read(offset, 1, endOffset, true);
+        return info.filePosition();
+    }
+
+    /**
+     * The fetch of a follower or a consumer that has caught up: one of the last 64 offsets, in the
+     * active segment, and a slice of up to 1 MiB (max.partition.fetch.bytes).
+     */
+    @Benchmark
+    public int readTail() {
+        long offset = endOffset - 1 - ThreadLocalRandom.current().nextLong(64);
+        FetchDataInfo info = log.read(offset, 1024 * 1024, endOffset, true);
         return info.filePosition();
     }
 }

@@ -1,0 +1,89 @@
+package io.weir.storage;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the leader does to a produce request's records before they reach the segment file:
+ * {@link LogValidator#validateForLeader} (batch header checks and one CRC32C over each batch) and
+ * {@link LogValidator#assignOffsets} (offsets and leader epoch stamped in place), and what a
+ * follower does to fetched records ({@link LogValidator#validateForFollower}). One uncompressed
+ * batch per operation, of the shapes the side-by-side benchmark sends: 16 records of ~1 KiB (a
+ * 16 KiB batch, as in (d1)) and 580 records of 100 B (a 64 KiB batch, as in (a) and (b)).
+ *
+ * <p>In package {@code io.weir.storage} because the validator is package-private.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class BatchValidationBenchmark {
+
+    /** Records per batch and bytes per record value. */
+    @Param({"16x1004", "580x100"})
+    public String shape;
+
+    private final LogConfig config = LogConfig.defaults();
+    private MemoryRecords records;
+    private long offset;
+
+    @Setup
+    public void setUp() {
+        String[] parts = shape.split("x");
+        int count = Integer.parseInt(parts[0]);
+        byte[] value = new byte[Integer.parseInt(parts[1])];
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (byte) (i * 31 + 7);
+        }
+        SimpleRecord[] batch = new SimpleRecord[count];
+        for (int i = 0; i < count; i++) {
+            batch[i] = new SimpleRecord(System.currentTimeMillis(), null, value);
+        }
+        MemoryRecords built = MemoryRecords.withRecords(Compression.NONE, batch);
+        // A direct buffer, as a produce request's records are a slice of the pooled request frame.
+        ByteBuffer direct = ByteBuffer.allocateDirect(built.sizeInBytes());
+        direct.put(built.buffer().duplicate()).flip();
+        records = MemoryRecords.readableRecords(direct);
+    }
+
+    @Benchmark
+    public int validateForLeader() {
+        return LogValidator.validateForLeader(records, config, System.currentTimeMillis(), true, 0L).validBytes();
+    }
+
+    @Benchmark
+    public long validateForLeaderAndAssignOffsets() {
+        LogValidator.Validated validated =
+            LogValidator.validateForLeader(records, config, System.currentTimeMillis(), true, 0L);
+        long next = offset;
+        for (MutableRecordBatch batch : validated.batches()) {
+            next = LogValidator.assignOffsets(batch, next, 7, config, 0L);
+        }
+        offset = next;
+        return next;
+    }
+
+    @Benchmark
+    public int validateForFollower() {
+        MutableRecordBatch batch = records.batches().iterator().next();
+        return LogValidator.validateForFollower(records, batch.baseOffset(), 0L).validBytes();
+    }
+}
