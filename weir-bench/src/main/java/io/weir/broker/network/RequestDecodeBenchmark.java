@@ -37,8 +37,8 @@ import io.netty.buffer.PooledByteBufAllocator;
  * Request decode on the network thread: {@link RequestParser#parse} of one frame (size prefix
  * already read) into a {@link Request}, header and body, as the Java client 4.3 sends them. A
  * produce request of {@code partitions} partitions with one uncompressed 16 KiB batch each
- * (records stay slices of the frame), and a follower's or consumer's fetch of {@code partitions}
- * partitions (every field copied out).
+ * (records stay slices of the frame), and a consumer's fetch of {@code partitions} partitions
+ * (every field copied out).
  *
  * <p>In package {@code io.weir.broker.network} because the parser is package-private.
  */
@@ -54,9 +54,6 @@ public class RequestDecodeBenchmark {
     private static final short PRODUCE_VERSION = 13;
     private static final short FETCH_VERSION = 17;
 
-    @Param({"1", "6"})
-    public int partitions;
-
     private static final ConnectionInfo CONNECTION = new ConnectionInfo("bench", null, "PLAINTEXT");
     private static final RequestCompletion IGNORED = new RequestCompletion() {
         @Override
@@ -68,6 +65,9 @@ public class RequestDecodeBenchmark {
         public void complete(Request request, Send response, boolean close) {
         }
     };
+
+    @Param({"1", "6"})
+    public int partitions;
 
     private final RequestParser parser = new RequestParser((api, version) -> api.isVersionSupported(version));
     private ByteBuf produceFrame;
