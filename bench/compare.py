@@ -321,15 +321,25 @@ def figure(value):
 
 
 def table(rows):
-    """rows: (label, metric, weir value, kafka value, workload id)."""
+    """rows: (label, metric, weir value, kafka value, workload id, each round's Weir/Kafka ratio). A
+    verdict lists the rounds' ratios when there are several: a median of three can flip on one round."""
     lines = ["| workload | metric | Weir | Kafka | Weir/Kafka | target |", "|---|---|---|---|---|---|"]
-    for label, metric, w, k, wid in rows:
+    for label, metric, w, k, wid, per_round in rows:
         if not k:  # no ratio to a zero (a p50 below the tools' 1 ms resolution): no verdict either
             lines.append(f"| {label} | {metric} | {figure(w)} | {figure(k)} | n/a |  |")
             continue
         ratio = w / k
-        lines.append(f"| {label} | {metric} | {figure(w)} | {figure(k)} | {ratio:.2f} | {verdict(wid, metric, ratio)} |")
+        target = verdict(wid, metric, ratio)
+        if target and len(per_round) > 1:
+            target += f" (rounds {', '.join(f'{r:.2f}' for r in per_round)})"
+        lines.append(f"| {label} | {metric} | {figure(w)} | {figure(k)} | {ratio:.2f} | {target} |")
     return "\n".join(lines)
+
+
+def round_ratios(rounds, wid, metric):
+    """Weir/Kafka of one metric in each round that measured it on both sides."""
+    pairs = [(r.get("weir", {}).get(wid, {}).get(metric), r.get("kafka", {}).get(wid, {}).get(metric)) for r in rounds]
+    return [w / k for w, k in pairs if w is not None and k]
 
 
 def rows_of(rounds, tasks, rss, phase):
@@ -338,10 +348,11 @@ def rows_of(rounds, tasks, rss, phase):
         w, k = medians(rounds, "weir", wid), medians(rounds, "kafka", wid)
         first = True
         for metric in [m for m in w if m in k]:
-            rows.append((f"**{wid}** {desc}" if first else "", metric, w[metric], k[metric], wid))
+            rows.append((f"**{wid}** {desc}" if first else "", metric, w[metric], k[metric], wid,
+                         round_ratios(rounds, wid, metric)))
             first = False
     if rss:
-        rows.append((f"{phase}: broker processes", "peak RSS MiB", rss["weir"], rss["kafka"], "rss"))
+        rows.append((f"{phase}: broker processes", "peak RSS MiB", rss["weir"], rss["kafka"], "rss", []))
     return rows
 
 

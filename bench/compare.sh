@@ -21,8 +21,9 @@
 # million records, and their user-mode part; the client tool's CPU per million records (less its
 # JVM's start-up); per side: peak resident memory (VmHWM summed over its processes). Under the table,
 # for each unmet throughput row: the most records/s two cores allow at the measured CPU per record.
-# Prints the medians and Weir/Kafka ratios with the targets of the benchmark issue and appends
-# them to docs/benchmarks.md (not with --no-docs); every run's figures are kept in
+# Prints the medians and Weir/Kafka ratios with the targets of the benchmark issue (beside each
+# verdict, every round's own ratio) and appends them to docs/benchmarks.md (not with --no-docs);
+# every run's figures are kept in
 # bench/results/compare-<time>.json. --idle-topics N adds N topics of 6 partitions (RF 3 on three
 # brokers) to each side after the warm-up, never written: the cost of partitions at rest.
 set -euo pipefail
