@@ -18,28 +18,36 @@ import io.weir.storage.Log;
 import io.weir.storage.LogConfig;
 import io.weir.storage.LogDirFailureChannel;
 
-/** Shared set-up for the storage benchmarks: logs in temp dirs, batches of N records of M bytes. */
-final class BenchLogs {
+/**
+ * Shared set-up for the benchmarks: logs in temp dirs, batches of N records of M bytes. Public for
+ * the benchmarks that live in the package of the package-private class they measure.
+ */
+public final class BenchLogs {
 
     private BenchLogs() {
     }
 
-    /** Runs the log's background work (the flush of a rolled segment) off the appending thread, as a broker does. */
-    private static final KafkaScheduler SCHEDULER = startScheduler();
+    /**
+     * Runs the log's background work (the flush of a rolled segment) off the appending thread, as a
+     * broker does. Started on the first {@link #open}, so benchmarks that only build batches start no thread.
+     */
+    private static final class Scheduler {
+        static final KafkaScheduler INSTANCE = start();
 
-    private static KafkaScheduler startScheduler() {
-        KafkaScheduler scheduler = new KafkaScheduler(1, "bench-scheduler");
-        scheduler.startup();
-        return scheduler;
+        private static KafkaScheduler start() {
+            KafkaScheduler scheduler = new KafkaScheduler(1, "bench-scheduler");
+            scheduler.startup();
+            return scheduler;
+        }
     }
 
     static Log open(Path dir, Map<String, ?> overrides, boolean cleanShutdown) {
         return Log.open(dir, LogConfig.fromProps(Map.of(), overrides), 0L, 0L, cleanShutdown, Time.SYSTEM,
-            SCHEDULER, 86_400_000L, new LogDirFailureChannel());
+            Scheduler.INSTANCE, 86_400_000L, new LogDirFailureChannel());
     }
 
     /** A batch of {@code count} records of {@code size} random-ish bytes each. */
-    static MemoryRecords batch(int count, int size) {
+    public static MemoryRecords batch(int count, int size) {
         SimpleRecord[] records = new SimpleRecord[count];
         byte[] value = new byte[size];
         for (int i = 0; i < size; i++) {

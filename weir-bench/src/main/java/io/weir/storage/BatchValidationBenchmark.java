@@ -3,10 +3,8 @@ package io.weir.storage;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,6 +16,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
+import io.weir.bench.BenchLogs;
+import io.weir.common.Time;
 
 /**
  * What the leader does to a produce request's records before they reach the segment file:
@@ -49,16 +50,7 @@ public class BatchValidationBenchmark {
     @Setup
     public void setUp() {
         String[] parts = shape.split("x");
-        int count = Integer.parseInt(parts[0]);
-        byte[] value = new byte[Integer.parseInt(parts[1])];
-        for (int i = 0; i < value.length; i++) {
-            value[i] = (byte) (i * 31 + 7);
-        }
-        SimpleRecord[] batch = new SimpleRecord[count];
-        for (int i = 0; i < count; i++) {
-            batch[i] = new SimpleRecord(System.currentTimeMillis(), null, value);
-        }
-        MemoryRecords built = MemoryRecords.withRecords(Compression.NONE, batch);
+        MemoryRecords built = BenchLogs.batch(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
         // A direct buffer, as a produce request's records are a slice of the pooled request frame.
         ByteBuffer direct = ByteBuffer.allocateDirect(built.sizeInBytes());
         direct.put(built.buffer().duplicate()).flip();
@@ -68,13 +60,13 @@ public class BatchValidationBenchmark {
 
     @Benchmark
     public int validateForLeader() {
-        return LogValidator.validateForLeader(records, config, System.currentTimeMillis(), true, 0L).validBytes();
+        return LogValidator.validateForLeader(records, config, Time.SYSTEM.milliseconds(), true, 0L).validBytes();
     }
 
     @Benchmark
     public long validateForLeaderAndAssignOffsets() {
         LogValidator.Validated validated =
-            LogValidator.validateForLeader(records, config, System.currentTimeMillis(), true, 0L);
+            LogValidator.validateForLeader(records, config, Time.SYSTEM.milliseconds(), true, 0L);
         long next = offset;
         for (MutableRecordBatch batch : validated.batches()) {
             next = LogValidator.assignOffsets(batch, next, 7, config, 0L);

@@ -8,11 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.network.Send;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -32,6 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.weir.bench.BenchLogs;
 
 /**
  * Request decode on the network thread: {@link RequestParser#parse} of one frame (size prefix
@@ -99,17 +97,12 @@ public class RequestDecodeBenchmark {
     }
 
     private AbstractRequest produceRequest(Uuid topicId) {
-        byte[] value = new byte[1004];
-        SimpleRecord[] batch = new SimpleRecord[16];
-        for (int i = 0; i < batch.length; i++) {
-            batch[i] = new SimpleRecord(System.currentTimeMillis(), null, value);
-        }
         ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
         ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData()
             .setName("bench").setTopicId(topicId);
         for (int p = 0; p < partitions; p++) {
             topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(p)
-                .setRecords(MemoryRecords.withRecords(Compression.NONE, batch)));
+                .setRecords(BenchLogs.batch(16, 1004)));
         }
         data.topicData().add(topic);
         return new ProduceRequest.Builder(PRODUCE_VERSION, PRODUCE_VERSION, data).build(PRODUCE_VERSION);
