@@ -49,14 +49,14 @@ final class LogAppender {
         log.lock.lock();
         try {
             return log.withIOHandling("Error appending to " + log.dir(),
-                    () -> appendLeaderLocked(records, validated, leaderEpoch, config, nowMs));
+                    () -> appendLeaderLocked(validated, leaderEpoch, config, nowMs));
         } finally {
             log.lock.unlock();
         }
     }
 
-    private LogAppendInfo appendLeaderLocked(MemoryRecords records, LogValidator.Validated validated,
-                                             int leaderEpoch, LogConfig config, long nowMs) throws IOException {
+    private LogAppendInfo appendLeaderLocked(LogValidator.Validated validated, int leaderEpoch, LogConfig config,
+                                             long nowMs) throws IOException {
         log.checkNotClosed();
         long firstOffset = log.logEndOffset();
         if (validated.batches().isEmpty()) {
@@ -78,7 +78,7 @@ final class LogAppender {
             session.appended(batch);
             maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
         }
-        write(records, firstOffset, nextOffset - 1, maxTimestamp, nowMs);
+        write(validated.records(), firstOffset, nextOffset - 1, maxTimestamp, nowMs);
         session.commit();
         if (leaderEpoch >= 0) {
             log.leaderEpochCache.assign(leaderEpoch, firstOffset);
@@ -113,8 +113,6 @@ final class LogAppender {
         if (validated.batches().isEmpty()) {
             return emptyAppend(log.logEndOffset());
         }
-        MemoryRecords toWrite = validated.validBytes() == records.sizeInBytes()
-                ? records : records.slice(0, validated.validBytes());
         ProducerAppendSession session = log.producerStateManager.beginAppend(false);
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         for (MutableRecordBatch batch : validated.batches()) {
@@ -124,7 +122,7 @@ final class LogAppender {
         List<MutableRecordBatch> batches = validated.batches();
         long firstOffset = batches.get(0).baseOffset();
         long lastOffset = batches.get(batches.size() - 1).lastOffset();
-        write(toWrite, firstOffset, lastOffset, maxTimestamp, log.time.milliseconds());
+        write(validated.records(), firstOffset, lastOffset, maxTimestamp, log.time.milliseconds());
         session.commit();
         for (MutableRecordBatch batch : batches) {
             if (batch.partitionLeaderEpoch() >= 0) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -63,6 +64,7 @@ public final class LogConfig {
     private final int maxDecompressedMessageSize;
     private final long fileDeleteDelayMs;
     private final String compressionType;
+    private final Compression targetCompression;
     private final int minInSyncReplicas;
     private final boolean uncleanLeaderElectionEnable;
     private final boolean preallocate;
@@ -92,6 +94,7 @@ public final class LogConfig {
         this.maxDecompressedMessageSize = (Integer) parsed.get(TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG);
         this.fileDeleteDelayMs = (Long) parsed.get(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG);
         this.compressionType = (String) parsed.get(TopicConfig.COMPRESSION_TYPE_CONFIG);
+        this.targetCompression = targetCompression(compressionType, parsed);
         this.minInSyncReplicas = (Integer) parsed.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
         this.uncleanLeaderElectionEnable = (Boolean) parsed.get(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);
         this.preallocate = (Boolean) parsed.get(TopicConfig.PREALLOCATE_CONFIG);
@@ -245,6 +248,26 @@ public final class LogConfig {
 
     public String compressionType() {
         return compressionType;
+    }
+
+    /**
+     * The codec (with its {@code compression.<codec>.level}) a leader stores batches in, or null
+     * for {@code compression.type=producer}: batches are stored as the producer compressed them.
+     */
+    public Compression targetCompression() {
+        return targetCompression;
+    }
+
+    private static Compression targetCompression(String type, Map<String, Object> parsed) {
+        return switch (type) {
+            case "producer" -> null;
+            case "uncompressed" -> Compression.NONE;
+            case "gzip" -> Compression.gzip().level((Integer) parsed.get(TopicConfig.COMPRESSION_GZIP_LEVEL_CONFIG)).build();
+            case "lz4" -> Compression.lz4().level((Integer) parsed.get(TopicConfig.COMPRESSION_LZ4_LEVEL_CONFIG)).build();
+            case "zstd" -> Compression.zstd().level((Integer) parsed.get(TopicConfig.COMPRESSION_ZSTD_LEVEL_CONFIG)).build();
+            case "snappy" -> Compression.snappy().build();
+            default -> throw new ConfigException(TopicConfig.COMPRESSION_TYPE_CONFIG, type, "unknown compression type");
+        };
     }
 
     public int minInSyncReplicas() {

@@ -16,15 +16,21 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 /**
  * Checks incoming record batches before they reach the log. Everything here reads batch
  * headers only (size, magic, CRC32C over the whole batch, offset delta versus record count,
- * base and max timestamps), except the key check of compacted topics, the one place that
- * iterates records and so decompresses.
+ * base and max timestamps), except two steps that iterate records and so decompress: the key
+ * check of compacted topics, and the leader's rebuild of a batch whose codec is not the
+ * topic's {@code compression.type} (when that is not {@code producer}).
  *
  * <p>Stateless and thread-safe; it runs before the log lock is taken.
  */
 final class LogValidator {
 
-    /** Batches that passed validation, or the failure to return. */
-    record Validated(List<MutableRecordBatch> batches, int validBytes, int numMessages, LogAppendInfo failure) {
+    /**
+     * Batches that passed validation and the bytes that hold them, which are what the log
+     * writes (the input, cut before a partial tail, or rebuilt in the topic's codec), or the
+     * failure to return. {@code validBytes} counts the input's bytes.
+     */
+    record Validated(MemoryRecords records, List<MutableRecordBatch> batches, int validBytes, int numMessages,
+                     LogAppendInfo failure) {
 
         boolean failed() {
             return failure != null;
@@ -51,7 +57,7 @@ final class LogValidator {
                 return fail(failure);
             }
         }
-        return parsed;
+        return BatchRecompressor.maybeRecompress(parsed, config, logStartOffset);
     }
 
     /**
@@ -78,8 +84,8 @@ final class LogValidator {
         return parsed;
     }
 
-    private static Validated fail(LogAppendInfo failure) {
-        return new Validated(List.of(), 0, 0, failure);
+    static Validated fail(LogAppendInfo failure) {
+        return new Validated(MemoryRecords.EMPTY, List.of(), 0, 0, failure);
     }
 
     /** Splits into batches; a partial trailing batch fails a leader append and is cut from a follower's. */
@@ -101,7 +107,8 @@ final class LogValidator {
             return fail(LogAppendInfo.failed(Errors.CORRUPT_MESSAGE, "Record set of " + records.sizeInBytes()
                     + " bytes holds only " + bytes + " bytes of complete batches", logStartOffset));
         }
-        return new Validated(batches, bytes, messages, null);
+        MemoryRecords valid = bytes == records.sizeInBytes() ? records : records.slice(0, bytes);
+        return new Validated(valid, batches, bytes, messages, null);
     }
 
     private static LogAppendInfo checkIntegrity(RecordBatch batch, long logStartOffset) {

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -20,30 +19,11 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.weir.storage.epoch.OffsetAndEpoch;
 
-class LogTest {
-
-    @TempDir
-    Path tmp;
-
-    private LogTestSupport t;
-
-    private Log open(Map<String, ?> overrides) {
-        t = new LogTestSupport(tmp, overrides);
-        return t.open();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (t != null) {
-            LogTestSupport.close(t.log);
-        }
-    }
+class LogTest extends LogTestCase {
 
     @Test
     void leaderAppendAssignsOffsetsAndEpoch() {

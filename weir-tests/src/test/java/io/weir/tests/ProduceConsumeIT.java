@@ -79,6 +79,44 @@ class ProduceConsumeIT extends SingleBrokerIT {
         }
     }
 
+    /**
+     * A topic's compression.type is what its log holds: the same uncompressed producer fills a
+     * zstd topic with a small fraction of the bytes of a producer-type topic, and every record
+     * reads back.
+     */
+    @Test
+    void topicCompressionTypeIsHowTheLogStoresRecords() throws Exception {
+        int n = 500;
+        String value = "weir ".repeat(200);
+        Map<String, Long> sizes = new HashMap<>();
+        for (String type : List.of("producer", "zstd")) {
+            String topic = "compression-type-" + type;
+            try (Admin admin = broker.admin()) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("compression.type", type)))).all().get();
+            }
+            try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of(
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "none", ProducerConfig.LINGER_MS_CONFIG, 5))) {
+                for (int i = 0; i < n; i++) {
+                    producer.send(new ProducerRecord<>(topic, null, (i + value).getBytes(StandardCharsets.UTF_8)));
+                }
+                producer.flush();
+            }
+            List<ConsumerRecord<byte[], byte[]>> records = consumeAll(topic, 1, n);
+            assertThat(records).hasSize(n);
+            for (int i = 0; i < n; i++) {
+                assertThat(new String(records.get(i).value(), StandardCharsets.UTF_8)).isEqualTo(i + value);
+            }
+            TopicPartition tp = new TopicPartition(topic, 0);
+            try (Admin admin = broker.admin()) {
+                sizes.put(type, admin.describeLogDirs(List.of(0)).allDescriptions().get().get(0).values()
+                    .iterator().next().replicaInfos().get(tp).size());
+            }
+        }
+        assertThat(sizes.get("producer")).isGreaterThan((long) n * value.length());
+        assertThat(sizes.get("zstd")).isLessThan(sizes.get("producer") / 10);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "1", "all"})
     void everyAcksSettingDeliversToManyPartitions(String acks) throws Exception {
