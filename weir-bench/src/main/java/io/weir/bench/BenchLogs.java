@@ -82,6 +82,20 @@ public final class BenchLogs {
         }
     }
 
+    /** A log in a new temporary directory, {@code segmentBytes} per segment, filled to {@code sizeMiB} MiB. */
+    static Log filled(String name, long segmentBytes, int sizeMiB) throws IOException {
+        Log log = open(Files.createTempDirectory("weir-bench").resolve(name),
+            Map.of("segment.bytes", String.valueOf(segmentBytes)), true);
+        fill(log, sizeMiB);
+        return log;
+    }
+
+    /** Closes a log that {@link #filled} made and deletes its temporary directory. */
+    static void closeAndDelete(Log log) throws IOException {
+        log.close();
+        deleteRecursively(log.dir().getParent());
+    }
+
     static void deleteRecursively(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;

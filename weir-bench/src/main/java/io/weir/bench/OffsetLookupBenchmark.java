@@ -1,9 +1,6 @@
 package io.weir.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -25,9 +22,12 @@ import io.weir.storage.FetchDataInfo;
 import io.weir.storage.Log;
 
 /**
- * Random offset lookups in a multi-segment log (default 1 GiB in 128 MiB segments): segment floor,
- * sparse index, short scan to the batch that holds the offset, and the file slice a fetch sends
- * (what every fetch does first); and the same at the log's end, where caught-up fetches read.
+ * Random offset lookups in a multi-segment log (default 1 GiB in 128 MiB segments, 16 KiB
+ * batches): segment floor, sparse index, short scan to the batch that holds the offset, and the
+ * file slice a fetch sends (what every fetch does first); the same at the log's end, where
+ * caught-up fetches read; and 1 MiB fetches (max.partition.fetch.bytes) of a consumer that is
+ * behind, in the sealed segments (headers through a mapping) and in the active one (headers
+ * through positional reads).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,22 +40,18 @@ public class OffsetLookupBenchmark {
     @Param("1024")
     public int logSizeMiB;
 
-    private Path dir;
     private Log log;
     private long endOffset;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory("weir-bench").resolve("lookup-0");
-        log = BenchLogs.open(dir, Map.of("segment.bytes", String.valueOf(128 * 1024 * 1024)), true);
-        BenchLogs.fill(log, logSizeMiB);
+        log = BenchLogs.filled("lookup-0", 128 * 1024 * 1024, logSizeMiB);
         endOffset = log.logEndOffset();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        log.close();
-        BenchLogs.deleteRecursively(dir.getParent());
+        BenchLogs.closeAndDelete(log);
     }
 
     @Benchmark
@@ -74,5 +70,38 @@ public class OffsetLookupBenchmark {
         long offset = endOffset - 1 - ThreadLocalRandom.current().nextLong(64);
         FetchDataInfo info = log.read(offset, 1024 * 1024, endOffset, true);
         return info.filePosition();
+    }
+
+    /** A consumer behind: 1 MiB from a random offset of the whole log (mostly sealed segments). */
+    @Benchmark
+    public int readMiB() {
+        long offset = ThreadLocalRandom.current().nextLong(endOffset);
+        return log.read(offset, 1024 * 1024, endOffset, true).records().sizeInBytes();
+    }
+
+    /** A consumer behind within the active segment: 1 MiB from a random offset of it. */
+    @Benchmark
+    public int readMiBActive(ActiveLog active) {
+        long offset = ThreadLocalRandom.current().nextLong(active.endOffset);
+        return active.log.read(offset, 1024 * 1024, active.endOffset, true).records().sizeInBytes();
+    }
+
+    /** One 256 MiB segment that is still active (segment.bytes 1 GiB): its headers are read with pread. */
+    @State(Scope.Benchmark)
+    public static class ActiveLog {
+
+        private Log log;
+        private long endOffset;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            log = BenchLogs.filled("active-0", 1024 * 1024 * 1024, 256);
+            endOffset = log.logEndOffset();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            BenchLogs.closeAndDelete(log);
+        }
     }
 }

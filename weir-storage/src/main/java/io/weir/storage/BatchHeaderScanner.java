@@ -50,6 +50,7 @@ final class BatchHeaderScanner implements AutoCloseable {
     private int cursor;
     private int position;
     private int sizeInBytes;
+    private long baseOffset;
     private long lastOffset;
     private long lastIncludedOffset;
 
@@ -86,8 +87,14 @@ final class BatchHeaderScanner implements AutoCloseable {
      * {@code maxSize}, except that with {@code minOneMessage} the first batch counts even if larger.
      * Each header is read whole (its last offset comes from the same read as its size), so
      * {@link #lastOffsetOfRead()} costs nothing more.
+     *
+     * <p>{@code indexedStart}, if not -1, is where a batch starts after {@code first} and before
+     * {@code first}'s position plus {@code maxSize} (the offset index's last entry below that
+     * bound): the batches before it are whole and fit, so they are counted without reading their
+     * headers, and the last offset read becomes the one before that batch's base offset (higher
+     * than the true one only where compaction left a gap, which no record fills).
      */
-    int bytesFrom(LogSegment.BatchPosition first, int maxSize, boolean minOneMessage) {
+    int bytesFrom(LogSegment.BatchPosition first, int maxSize, boolean minOneMessage, int indexedStart) {
         int bytes = 0;
         int size = first.size();
         cursor = first.position() + size;
@@ -95,6 +102,18 @@ final class BatchHeaderScanner implements AutoCloseable {
         while (bytes + size <= maxSize || bytes == 0 && minOneMessage) {
             bytes += size;
             lastIncludedOffset = lastOffset;
+            if (indexedStart > cursor && indexedStart - first.position() <= maxSize) {
+                int resume = cursor;
+                cursor = indexedStart;
+                indexedStart = -1;
+                if (next() && baseOffset >= 0) {
+                    bytes = position - first.position();
+                    lastIncludedOffset = baseOffset - 1;
+                    size = sizeInBytes;
+                    continue;
+                }
+                cursor = resume;
+            }
             if (!next()) {
                 break;
             }
@@ -135,7 +154,8 @@ final class BatchHeaderScanner implements AutoCloseable {
             return slowNext(p);
         }
         base = header == mapped ? p : p - windowStart;
-        lastOffset = header.getLong(base + OFFSET_OFFSET) + header.getInt(base + LAST_OFFSET_DELTA_OFFSET);
+        baseOffset = header.getLong(base + OFFSET_OFFSET);
+        lastOffset = baseOffset + header.getInt(base + LAST_OFFSET_DELTA_OFFSET);
         return moveTo(p, LOG_OVERHEAD + length);
     }
 
@@ -176,6 +196,8 @@ final class BatchHeaderScanner implements AutoCloseable {
             return false;
         }
         FileChannelRecordBatch batch = batches.next();
+        // A legacy batch's base offset would load the whole batch: unknown here, so no jump lands on it.
+        baseOffset = batch.magic() >= RecordBatch.MAGIC_VALUE_V2 ? batch.baseOffset() : -1L;
         lastOffset = batch.lastOffset();
         return moveTo(p, batch.sizeInBytes());
     }

@@ -22,7 +22,8 @@ import org.apache.kafka.common.record.internal.Records;
  * @param segmentBaseOffset base offset of the segment read, -1 when nothing was read
  * @param filePosition      byte position of the first batch in that segment's file
  * @param records           a {@link FileRecords} slice, or {@link MemoryRecords#EMPTY}
- * @param lastOffset        the last offset of the last batch in {@code records}, -1 when empty
+ * @param lastOffset        the last offset of the last batch in {@code records} (or above it, below the next
+ *                          batch, where compaction left a gap), -1 when empty
  */
 public record FetchDataInfo(long fetchOffset, long segmentBaseOffset, int filePosition, Records records,
                             Errors error, String errorMessage, long lastOffset) {

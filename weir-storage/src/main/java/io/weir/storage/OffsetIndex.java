@@ -61,6 +61,29 @@ public final class OffsetIndex extends AbstractIndex {
         });
     }
 
+    /**
+     * The entry with the largest position below {@code position}, or null if none: the start of
+     * an indexed batch, with whole batches between any earlier batch start and it. Positions
+     * increase with the slots, as offsets do.
+     */
+    public OffsetPosition lastEntryBelow(int position) {
+        return read(buffer -> {
+            int lo = 0;
+            int hi = entries() - 1;
+            int found = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (buffer.getInt(mid * ENTRY_SIZE + 4) < position) {
+                    found = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return found < 0 ? null : entryAt(buffer, found);
+        });
+    }
+
     public OffsetPosition entry(int slot) {
         return read(buffer -> entryAt(buffer, slot));
     }

@@ -176,7 +176,7 @@ class BatchHeaderScannerTest {
                                boolean minOne) {
         try (BatchHeaderScanner scanner = BatchHeaderScanner.open(records, mapping, start, end)) {
             LogSegment.BatchPosition first = scanner.findBatch(-1);
-            return first == null ? null : first + " " + scanner.bytesFrom(first, maxSize, minOne);
+            return first == null ? null : first + " " + scanner.bytesFrom(first, maxSize, minOne, -1);
         }
     }
 
@@ -214,6 +214,56 @@ class BatchHeaderScannerTest {
         } catch (Exception e) {
             return e.getClass().getName() + ": " + e.getMessage() + (e.getCause() == null ? ""
                     : " caused by " + e.getCause().getClass().getName() + ": " + e.getCause().getMessage());
+        }
+    }
+
+    /**
+     * An indexed batch start lets a read count the batches before it without their headers: with
+     * a garbled header among them (which a walk would fail on) the read still ends where the
+     * clean file's walk ends, with the same last offset, through the mapping and the channel.
+     */
+    @Test
+    void anIndexedBatchStartIsReachedWithoutReadingTheHeadersBeforeIt() throws Exception {
+        byte[] clean = segmentBytes();
+        int batches = starts.size() - 2;
+        File cleanFile = tmp.resolve("clean.log").toFile();
+        Files.write(cleanFile.toPath(), clean);
+        byte[] garbled = clean.clone();
+        ByteBuffer.wrap(garbled).putInt(starts.get(2) + 8, 5);
+        File garbledFile = tmp.resolve("garbled-before-jump.log").toFile();
+        Files.write(garbledFile.toPath(), garbled);
+        for (int maxSize : new int[] {starts.get(5) + 1, starts.get(6), clean.length}) {
+            String expected = readWithLast(cleanFile, null, maxSize, -1);
+            assertThat(expected).doesNotContain("Exception");
+            assertThat(readWithLast(garbledFile, null, maxSize, -1)).as("a walk reads the garbled header")
+                .contains("Exception");
+            for (boolean mapped : new boolean[] {false, true}) {
+                assertThat(readWithLast(garbledFile, mapped, maxSize, starts.get(5))).as("mapped " + mapped + ", maxSize "
+                    + maxSize).isEqualTo(expected);
+            }
+        }
+        assertThat(batches).isEqualTo(8);
+    }
+
+    /** bytesFrom from the first batch, with its last offset; {@code mapped} null: through the channel. */
+    private static String readWithLast(File file, Boolean mapped, int maxSize, int indexedStart) {
+        try (FileRecords records = FileRecords.open(file, false)) {
+            MappedLogFile mapping = Boolean.TRUE.equals(mapped) ? MappedLogFile.map(records) : null;
+            if (mapping != null) {
+                assertThat(mapping.tryAcquire()).isTrue();
+            }
+            try (BatchHeaderScanner scanner = BatchHeaderScanner.open(records, mapping, 0, Integer.MAX_VALUE)) {
+                LogSegment.BatchPosition first = scanner.findBatch(-1);
+                int bytes = scanner.bytesFrom(first, maxSize, false, indexedStart);
+                return bytes + " bytes, last offset " + scanner.lastOffsetOfRead();
+            } finally {
+                if (mapping != null) {
+                    mapping.release();
+                    mapping.retire();
+                }
+            }
+        } catch (Exception e) {
+            return e.getClass().getName() + ": " + e.getMessage();
         }
     }
 

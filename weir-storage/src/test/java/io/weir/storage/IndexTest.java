@@ -35,6 +35,23 @@ class IndexTest {
     }
 
     @Test
+    void offsetIndexFindsTheLastEntryBelowAPosition() throws Exception {
+        OffsetIndex index = new OffsetIndex(tmp.resolve("p.index"), 100, 1000);
+        assertThat(index.lastEntryBelow(5000)).isNull();
+        for (int i = 1; i <= 50; i++) {
+            index.append(100 + i * 10, i * 1000);
+        }
+        assertThat(index.lastEntryBelow(1000)).isNull();
+        assertThat(index.lastEntryBelow(1001)).isEqualTo(new OffsetPosition(110, 1000));
+        assertThat(index.lastEntryBelow(25_000)).isEqualTo(new OffsetPosition(340, 24_000));
+        assertThat(index.lastEntryBelow(25_500)).isEqualTo(new OffsetPosition(350, 25_000));
+        assertThat(index.lastEntryBelow(Integer.MAX_VALUE)).isEqualTo(new OffsetPosition(600, 50_000));
+        index.truncateTo(300);
+        assertThat(index.lastEntryBelow(Integer.MAX_VALUE)).isEqualTo(new OffsetPosition(290, 19_000));
+        index.close();
+    }
+
+    @Test
     void offsetIndexTruncatesTrimsAndReloads() throws Exception {
         Path file = tmp.resolve("b.index");
         OffsetIndex index = new OffsetIndex(file, 0, 800);

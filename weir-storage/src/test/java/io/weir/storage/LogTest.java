@@ -95,6 +95,43 @@ class LogTest extends LogTestCase {
         assertThat(log.read(3, 100_000, 3, true).isEmpty()).isTrue();
     }
 
+    /**
+     * With every batch indexed, reads count the batches up to the last indexed start below their
+     * bound without reading those headers: each read still ends at the last whole batch that fits,
+     * with the offsets it holds, in the active segment (read through the channel) and in a sealed
+     * one (read through its mapping).
+     */
+    @Test
+    void readsOfIndexedBatchesEndAtTheLastWholeBatchThatFits() {
+        Log log = open(Map.of("index.interval.bytes", 1));
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            var batch = records(1, "v" + i, "x".repeat(i * 37 % 300));
+            sizes.add(batch.sizeInBytes());
+            log.appendAsLeader(batch, 0);
+        }
+        long end = log.logEndOffset();
+        for (boolean sealed : new boolean[] {false, true}) {
+            if (sealed) {
+                log.roll();
+            }
+            for (int firstBatch = 0; firstBatch < 40; firstBatch += 3) {
+                for (int maxBytes : new int[] {1, 300, 1000, 2500, 6000, 100_000}) {
+                    int expectedBytes = 0;
+                    int batches = 0;
+                    for (int b = firstBatch; b < 40 && (expectedBytes + sizes.get(b) <= maxBytes || batches == 0); b++) {
+                        expectedBytes += sizes.get(b);
+                        batches++;
+                    }
+                    FetchDataInfo info = log.read(2L * firstBatch, maxBytes, end, true);
+                    String where = "sealed " + sealed + ", from batch " + firstBatch + ", maxBytes " + maxBytes;
+                    assertThat(info.records().sizeInBytes()).as(where).isEqualTo(expectedBytes);
+                    assertThat(info.lastOffset()).as(where).isEqualTo(2L * (firstBatch + batches) - 1);
+                }
+            }
+        }
+    }
+
     @Test
     void readAtLogEndIsEmptyAndBeyondIsOutOfRange() {
         Log log = open(Map.of());
