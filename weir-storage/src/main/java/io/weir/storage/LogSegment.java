@@ -51,6 +51,8 @@ public final class LogSegment implements Closeable {
     private volatile long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
     private volatile TimestampOffset maxTimestampAndOffsetSoFar;
     private int bytesSinceLastIndexEntry;
+    /** The active segment's latest batches for reads near its end; null when sealed, truncated or not yet appended to. */
+    private volatile RecentBatches recent;
 
     LogSegment(FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex, long baseOffset,
                int indexIntervalBytes, long rollJitterMs, Time time) {
@@ -148,8 +150,13 @@ public final class LogSegment implements Closeable {
             rollingBasedTimestamp = records.batches().iterator().next().maxTimestamp();
         }
         log.append(records);
+        RecentBatches latest = recent;
+        if (latest == null) {
+            recent = latest = new RecentBatches();
+        }
         for (MutableRecordBatch batch : records.batches()) {
             onBatchWritten(batch, position);
+            latest.add(batch.baseOffset(), batch.lastOffset(), position, batch.sizeInBytes());
             position += batch.sizeInBytes();
         }
     }
@@ -200,6 +207,12 @@ public final class LogSegment implements Closeable {
      * segment's end.
      */
     FetchDataInfo read(long startOffset, int maxSize, int maxPosition, boolean minOneMessage) {
+        RecentBatches latest = recent;
+        RecentBatches.Slice slice = latest == null ? null : latest.read(startOffset, maxSize, maxPosition, minOneMessage);
+        if (slice != null) {
+            return new FetchDataInfo(startOffset, baseOffset, slice.position(), log.slice(slice.position(), slice.bytes()),
+                    Errors.NONE, null, slice.bytes() == 0 ? -1L : slice.lastOffset());
+        }
         MappedLogFile mapped = mapping.acquire();
         try (BatchHeaderScanner scanner = scanFromIndex(startOffset, maxPosition, mapped)) {
             BatchPosition first = scanner.findBatch(startOffset);
@@ -265,6 +278,7 @@ public final class LogSegment implements Closeable {
      */
     int recover(long minBaseOffset, Consumer<RecordBatch> onValidBatch) throws IOException {
         mapping.unseal();
+        recent = null;
         offsetIndex.reset();
         timeIndex.reset();
         maxTimestampAndOffsetSoFar = new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset);
@@ -339,6 +353,7 @@ public final class LogSegment implements Closeable {
      */
     int truncateTo(long offset) throws IOException {
         mapping.unseal();
+        recent = null;
         BatchPosition batch = translateOffset(offset);
         offsetIndex.truncateTo(offset);
         timeIndex.truncateTo(offset);
@@ -411,6 +426,7 @@ public final class LogSegment implements Closeable {
      * through a mapping. Caller holds the log lock (or owns the segment alone).
      */
     void seal() {
+        recent = null;
         mapping.seal();
     }
 
