@@ -262,12 +262,16 @@ public final class LogConfig {
         return switch (type) {
             case "producer" -> null;
             case "uncompressed" -> Compression.NONE;
-            case "gzip" -> Compression.gzip().level((Integer) parsed.get(TopicConfig.COMPRESSION_GZIP_LEVEL_CONFIG)).build();
-            case "lz4" -> Compression.lz4().level((Integer) parsed.get(TopicConfig.COMPRESSION_LZ4_LEVEL_CONFIG)).build();
-            case "zstd" -> Compression.zstd().level((Integer) parsed.get(TopicConfig.COMPRESSION_ZSTD_LEVEL_CONFIG)).build();
+            case "gzip" -> Compression.gzip().level(level(parsed, TopicConfig.COMPRESSION_GZIP_LEVEL_CONFIG)).build();
+            case "lz4" -> Compression.lz4().level(level(parsed, TopicConfig.COMPRESSION_LZ4_LEVEL_CONFIG)).build();
+            case "zstd" -> Compression.zstd().level(level(parsed, TopicConfig.COMPRESSION_ZSTD_LEVEL_CONFIG)).build();
             case "snappy" -> Compression.snappy().build();
             default -> throw new ConfigException(TopicConfig.COMPRESSION_TYPE_CONFIG, type, "unknown compression type");
         };
+    }
+
+    private static int level(Map<String, Object> parsed, String name) {
+        return (Integer) parsed.get(name);
     }
 
     public int minInSyncReplicas() {

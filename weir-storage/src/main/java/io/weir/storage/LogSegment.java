@@ -51,7 +51,7 @@ public final class LogSegment implements Closeable {
     private volatile long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
     private volatile TimestampOffset maxTimestampAndOffsetSoFar;
     private int bytesSinceLastIndexEntry;
-    /** The active segment's latest batches for reads near its end; null when sealed, truncated or not yet appended to. */
+    /** The active segment's latest batches, for reads near its end; null when sealed, truncated or not appended to. */
     private volatile RecentBatches recent;
 
     LogSegment(FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex, long baseOffset,
@@ -208,10 +208,12 @@ public final class LogSegment implements Closeable {
      */
     FetchDataInfo read(long startOffset, int maxSize, int maxPosition, boolean minOneMessage) {
         RecentBatches latest = recent;
-        RecentBatches.Slice slice = latest == null ? null : latest.read(startOffset, maxSize, maxPosition, minOneMessage);
+        RecentBatches.Slice slice = latest == null ? null
+                : latest.read(startOffset, maxSize, maxPosition, minOneMessage);
         if (slice != null) {
-            return new FetchDataInfo(startOffset, baseOffset, slice.position(), log.slice(slice.position(), slice.bytes()),
-                    Errors.NONE, null, slice.bytes() == 0 ? -1L : slice.lastOffset());
+            return new FetchDataInfo(startOffset, baseOffset, slice.position(),
+                    log.slice(slice.position(), slice.bytes()), Errors.NONE, null,
+                    slice.bytes() == 0 ? -1L : slice.lastOffset());
         }
         MappedLogFile mapped = mapping.acquire();
         try (BatchHeaderScanner scanner = scanFromIndex(startOffset, maxPosition, mapped)) {
@@ -219,7 +221,8 @@ public final class LogSegment implements Closeable {
             if (first == null) {
                 return null;
             }
-            int bytes = scanner.bytesFrom(first, maxSize, minOneMessage, indexedStartBelow(first, maxSize, maxPosition));
+            int bytes = scanner.bytesFrom(first, maxSize, minOneMessage,
+                    indexedStartBelow(first, maxSize, maxPosition));
             return new FetchDataInfo(startOffset, baseOffset, first.position(), log.slice(first.position(), bytes),
                     Errors.NONE, null, bytes == 0 ? -1L : scanner.lastOffsetOfRead());
         } finally {

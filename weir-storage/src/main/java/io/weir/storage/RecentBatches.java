@@ -21,7 +21,7 @@ final class RecentBatches {
     private record Entry(long sequence, long baseOffset, long lastOffset, int position, int size) {
     }
 
-    /** A read's answer: {@code bytes} of whole batches from {@code position}, the last of them ending at {@code lastOffset}. */
+    /** A read's answer: {@code bytes} of whole batches from {@code position}, the last ending at {@code lastOffset}. */
     record Slice(int position, int bytes, long lastOffset) {
     }
 
@@ -43,21 +43,8 @@ final class RecentBatches {
      */
     Slice read(long startOffset, int maxSize, int maxPosition, boolean minOneMessage) {
         long n = added;
-        long oldest = Math.max(0, n - CAPACITY);
-        Entry first = null;
-        long i = oldest;
-        for (; i < n; i++) {
-            Entry e = entry(i);
-            // Bytes before the oldest entry kept (older batches, or ones from before a truncation
-            // made this anew) may hold the offset: only the file can tell.
-            if (e == null || i == oldest && e.position() > 0 && startOffset < e.baseOffset()) {
-                return null;
-            }
-            if (e.lastOffset() >= startOffset) {
-                first = e;
-                break;
-            }
-        }
+        long i = firstAtOrAfter(startOffset, n);
+        Entry first = i < 0 ? null : entry(i);
         if (first == null || first.position() + first.size() > maxPosition) {
             return null;
         }
@@ -78,6 +65,23 @@ final class RecentBatches {
             lastOffset = e.lastOffset();
         }
         return new Slice(first.position(), bytes, lastOffset);
+    }
+
+    /** The first of the {@code n} entries added whose last offset is at least {@code startOffset}; -1: cannot tell. */
+    private long firstAtOrAfter(long startOffset, long n) {
+        long oldest = Math.max(0, n - CAPACITY);
+        for (long i = oldest; i < n; i++) {
+            Entry e = entry(i);
+            // Bytes before the oldest entry kept (older batches, or ones from before a truncation
+            // made this anew) may hold the offset: only the file can tell.
+            if (e == null || i == oldest && e.position() > 0 && startOffset < e.baseOffset()) {
+                return -1;
+            }
+            if (e.lastOffset() >= startOffset) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Entry {@code i}, or null if its slot holds another one now. */

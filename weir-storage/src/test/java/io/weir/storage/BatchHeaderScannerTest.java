@@ -238,8 +238,8 @@ class BatchHeaderScannerTest {
             assertThat(readWithLast(garbledFile, null, maxSize, -1)).as("a walk reads the garbled header")
                 .contains("Exception");
             for (boolean mapped : new boolean[] {false, true}) {
-                assertThat(readWithLast(garbledFile, mapped, maxSize, starts.get(5))).as("mapped " + mapped + ", maxSize "
-                    + maxSize).isEqualTo(expected);
+                assertThat(readWithLast(garbledFile, mapped, maxSize, starts.get(5)))
+                    .as("mapped " + mapped + ", maxSize " + maxSize).isEqualTo(expected);
             }
         }
         assertThat(batches).isEqualTo(8);

@@ -69,7 +69,8 @@ class BatchRecompressionTest extends LogTestCase {
         assertThat(records).hasSize(2);
         assertThat(records.get(0).timestamp()).isEqualTo(now - 7);
         assertThat(StandardCharsets.UTF_8.decode(records.get(0).key()).toString()).isEqualTo("k1");
-        assertThat(records.get(0).headers()).containsExactly(new RecordHeader("h", "x".getBytes(StandardCharsets.UTF_8)));
+        assertThat(records.get(0).headers())
+                .containsExactly(new RecordHeader("h", "x".getBytes(StandardCharsets.UTF_8)));
         assertThat(records.get(1).timestamp()).isEqualTo(now);
         assertThat(records.get(1).hasKey()).isFalse();
         assertThat(records.get(1).hasValue()).isFalse();
@@ -149,7 +150,8 @@ class BatchRecompressionTest extends LogTestCase {
         // The second record's offset delta (a zigzag varint, 2 for delta 1) becomes 0: the header
         // still says two records over offsets 0-1, so only the records themselves are wrong.
         ByteBuffer buffer = input.buffer();
-        int secondRecord = DefaultRecordBatch.RECORD_BATCH_OVERHEAD + recordSize(buffer, DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
+        int firstRecord = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+        int secondRecord = firstRecord + recordSize(buffer, firstRecord);
         int deltaAt = secondRecord + 1 + 1 + varintLength(buffer, secondRecord + 2);
         assertThat(buffer.get(deltaAt)).isEqualTo((byte) 2);
         buffer.put(deltaAt, (byte) 0);

@@ -119,7 +119,10 @@ class LogTest extends LogTestCase {
                 for (int maxBytes : new int[] {1, 300, 1000, 2500, 6000, 100_000}) {
                     int expectedBytes = 0;
                     int batches = 0;
-                    for (int b = firstBatch; b < 40 && (expectedBytes + sizes.get(b) <= maxBytes || batches == 0); b++) {
+                    for (int b = firstBatch; b < 40; b++) {
+                        if (expectedBytes + sizes.get(b) > maxBytes && batches > 0) {
+                            break;
+                        }
                         expectedBytes += sizes.get(b);
                         batches++;
                     }

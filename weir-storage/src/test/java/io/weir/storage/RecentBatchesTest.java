@@ -65,7 +65,8 @@ class RecentBatchesTest extends LogTestCase {
         for (int i = garbledFrom; i < batches; i++) {
             assertThat(describe(log.read(2L * i, 100_000, end, true))).isEqualTo(expected.get(i - garbledFrom));
         }
-        assertThat(describe(log.read(2L * garbledFrom + 1, 1, end, false))).isEqualTo(positions.get(garbledFrom) + "+0 last -1");
+        assertThat(describe(log.read(2L * garbledFrom + 1, 1, end, false)))
+                .isEqualTo(positions.get(garbledFrom) + "+0 last -1");
         assertThatThrownBy(() -> log.read(0, 100_000, end, true)).isInstanceOf(CorruptRecordException.class);
     }
 
