@@ -55,6 +55,11 @@ final class BatchRecompressor {
                     "Record batch cannot be decompressed: " + e.getMessage(), logStartOffset));
         }
         MemoryRecords rebuilt = MemoryRecords.readableRecords(out.buffer().flip());
+        if (rebuilt.sizeInBytes() > config.segmentBytes()) {
+            return LogValidator.fail(LogAppendInfo.failed(Errors.RECORD_LIST_TOO_LARGE, "Record set of "
+                    + rebuilt.sizeInBytes() + " bytes in " + target.type().name + " exceeds segment.bytes "
+                    + config.segmentBytes(), logStartOffset));
+        }
         List<MutableRecordBatch> batches = new ArrayList<>(validated.batches().size());
         for (MutableRecordBatch batch : rebuilt.batches()) {
             if (batch.sizeInBytes() > config.maxMessageSize()) {

@@ -144,6 +144,20 @@ class BatchRecompressionTest extends LogTestCase {
     }
 
     @Test
+    void aRequestLargerThanASegmentOnceDecompressedIsRefused() {
+        Log log = open(Map.of("compression.type", "uncompressed", "segment.bytes", 4000,
+                "max.message.bytes", 1_000_000));
+        MemoryRecords packed = records(Compression.gzip().build(), 1, "x".repeat(5000));
+        assertThat(packed.sizeInBytes()).isLessThan(4000);
+
+        LogAppendInfo info = log.appendAsLeader(packed, 0);
+
+        assertThat(info.error()).isEqualTo(Errors.RECORD_LIST_TOO_LARGE);
+        assertThat(log.logEndOffset()).isZero();
+        assertThat(log.size()).isZero();
+    }
+
+    @Test
     void recordsWhoseOffsetsDoNotFollowOneAnotherAreRefused() {
         Log log = open(Map.of("compression.type", "gzip"));
         MemoryRecords input = records(1, "a", "b");
