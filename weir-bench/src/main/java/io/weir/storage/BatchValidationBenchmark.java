@@ -1,23 +1,15 @@
 package io.weir.storage;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import io.weir.bench.BenchLogs;
+import io.weir.bench.ShortBenchmark;
 import io.weir.common.Time;
 
 /**
@@ -30,13 +22,7 @@ import io.weir.common.Time;
  *
  * <p>In package {@code io.weir.storage} because the validator is package-private.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class BatchValidationBenchmark {
+public class BatchValidationBenchmark extends ShortBenchmark {
 
     /** Records per batch and bytes per record value. */
     @Param({"16x1004", "580x100"})
