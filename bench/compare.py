@@ -10,6 +10,7 @@ start-up), and per side the brokers' peak resident memory (VmHWM). Medians over 
 and the Weir/Kafka ratio go to stdout and, unless --no-docs, are appended to docs/benchmarks.md.
 """
 import argparse
+import collections
 import concurrent.futures
 import json
 import os
@@ -70,19 +71,30 @@ class BrokerCpu:
 
 
 def create_topic(bootstrap, topic, partitions, rf, configs=()):
-    args = ["--bootstrap-server", bootstrap, "--create", "--topic", topic, "--partitions", str(partitions),
-            "--replication-factor", str(rf)]
-    for c in configs:
-        args += ["--config", c]
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            tool("org.apache.kafka.tools.TopicCommand", args, timeout_s=60)
-            return
-        except RuntimeError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(1)
+    create_topics(bootstrap, [(topic, partitions, rf, configs)])
+
+
+CREATE_TOPICS_CLASSES = os.path.join(ROOT, "bench", "target", "create-topics")
+
+
+def create_topics(bootstrap, topics):
+    """Creates topics given as (name, partitions, replication factor, configs), all in one JVM
+    (bench/CreateTopics.java, compiled once into bench/target: TopicCommand would take a JVM start,
+    about a second, per topic). It retries what the brokers refuse for up to 60 s, so a cluster
+    still registering its brokers gets its topics once it can."""
+    if not topics:
+        return
+    source = os.path.join(ROOT, "bench", "CreateTopics.java")
+    compiled = os.path.join(CREATE_TOPICS_CLASSES, "CreateTopics.class")
+    if not os.path.exists(compiled) or os.path.getmtime(compiled) < os.path.getmtime(source):
+        subprocess.run(["javac", "-d", CREATE_TOPICS_CLASSES, "-cp", f"{KAFKA_LIB}/*", source],
+                       check=True, capture_output=True, text=True)
+    specs = [f"{name}:{partitions}:{rf}:{','.join(configs)}" for name, partitions, rf, configs in topics]
+    cmd = ["java", "-Dlog4j2.level=warn", "-cp", f"{CREATE_TOPICS_CLASSES}:{KAFKA_LIB}/*", "CreateTopics", bootstrap,
+           *specs]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    if res.returncode != 0:
+        raise RuntimeError(f"creating {', '.join(t[0] for t in topics)} failed: {res.stderr[-2000:]}")
 
 
 PRODUCER_SUMMARY = re.compile(
@@ -184,58 +196,62 @@ def end_to_end(brokers, topic, records, size, acks):
 # 4-5 s on this machine with some headroom; with 2-5 s the rows measured that backlog.
 SIZES = {
     "tiny": (200_000, 50_000, 2, 1, 300, 100_000),
-    "quick": (1_000_000, 200_000, 8, 10, 2_000, 500_000),
+    "quick": (1_000_000, 200_000, 5, 10, 2_000, 500_000),
     "full": (3_000_000, 1_000_000, 20, 10, 5_000, 2_000_000),
 }
 
 
+class Task(collections.namedtuple("Task", "wid desc run topics")):
+    """One workload: its id, its description, run(brokers) -> metrics, and the topics it writes or
+    reads as (name, partitions, replication factor, configs), which run_workloads creates first."""
+
+
 def workloads(size, suffix):
-    """Single-broker and cluster workloads: (id, description, function(brokers) -> metrics).
-    Topics are named <id>-<suffix>, new in every round."""
+    """Single-broker and cluster workloads (Tasks). Topics are named <id>-<suffix>, new in every round."""
     n, n_kib, rate_s, rate_warmup_s, e2e, n_cluster = SIZES[size]
     consumed = min(n, 2_000_000)
 
-    def topic(wid, b, partitions, rf=1, configs=()):
+    def task(wid, desc, run, partitions=None, rf=1, configs=()):
         name = f"{wid}-{suffix}"
-        create_topic(b.bootstrap, name, partitions, rf, configs)
-        return name
+        return Task(wid, desc, lambda b: run(b, name), [] if partitions is None else [(name, partitions, rf, configs)])
 
-    def fixed(wid, acks, rate, partitions, rf=1, configs=()):
-        return lambda b: produce(b, topic(wid, b, partitions, rf, configs), rate * (rate_s + rate_warmup_s), 1024,
-                                 acks, rate=rate, warmup=rate * rate_warmup_s)
+    def fixed(wid, desc, acks, rate, partitions, rf=1, configs=()):
+        return task(wid, desc, lambda b, t: produce(b, t, rate * (rate_s + rate_warmup_s), 1024, acks, rate=rate,
+                                                    warmup=rate * rate_warmup_s), partitions, rf, configs)
 
     rf3 = ["min.insync.replicas=2"]
     single = [
-        ("a", f"1 partition, 100 B, acks=1, {n:,} records as fast as possible",
-         lambda b: produce(b, topic("a", b, 1), n, 100, "1", props=THROUGHPUT_PROPS)),
-        ("b", f"6 partitions, 100 B, acks=all, {n:,} records",
-         lambda b: produce(b, topic("b", b, 6), n, 100, "all", props=THROUGHPUT_PROPS)),
-        ("c", f"6 partitions, 1 KiB, acks=all, {n_kib:,} records",
-         lambda b: produce(b, topic("c", b, 6), n_kib, 1024, "all", props=THROUGHPUT_PROPS)),
-        ("d1", f"50,000 records/s of 1 KiB, 6 partitions, acks=1, {rate_s} s after {rate_warmup_s} s warm-up",
-         fixed("d1", "1", 50_000, 6)),
-        ("d2", f"50,000 records/s of 1 KiB, 6 partitions, acks=all, {rate_s} s after {rate_warmup_s} s warm-up",
-         fixed("d2", "all", 50_000, 6)),
-        ("e", f"consume {consumed:,} records of (a) from the start (ConsumerPerformance)",
-         lambda b: consume(b, f"a-{suffix}", consumed)),
-        ("f", f"end-to-end latency, 100 B, acks=all, {e2e:,} records one at a time (EndToEndLatency)",
-         lambda b: end_to_end(b, topic("f", b, 1), e2e, 100, "all")),
+        task("a", f"1 partition, 100 B, acks=1, {n:,} records as fast as possible",
+             lambda b, t: produce(b, t, n, 100, "1", props=THROUGHPUT_PROPS), 1),
+        task("b", f"6 partitions, 100 B, acks=all, {n:,} records",
+             lambda b, t: produce(b, t, n, 100, "all", props=THROUGHPUT_PROPS), 6),
+        task("c", f"6 partitions, 1 KiB, acks=all, {n_kib:,} records",
+             lambda b, t: produce(b, t, n_kib, 1024, "all", props=THROUGHPUT_PROPS), 6),
+        fixed("d1", f"50,000 records/s of 1 KiB, 6 partitions, acks=1, {rate_s} s after {rate_warmup_s} s warm-up",
+              "1", 50_000, 6),
+        fixed("d2", f"50,000 records/s of 1 KiB, 6 partitions, acks=all, {rate_s} s after {rate_warmup_s} s warm-up",
+              "all", 50_000, 6),
+        task("e", f"consume {consumed:,} records of (a) from the start (ConsumerPerformance)",
+             lambda b, t: consume(b, f"a-{suffix}", consumed)),
+        task("f", f"end-to-end latency, 100 B, acks=all, {e2e:,} records one at a time (EndToEndLatency)",
+             lambda b, t: end_to_end(b, t, e2e, 100, "all"), 1),
     ]
     cluster = [
-        ("g", f"3 brokers, 6 partitions, RF 3, min.insync.replicas=2, acks=all, 100 B, {n_cluster:,} records",
-         lambda b: produce(b, topic("g", b, 6, 3, rf3), n_cluster, 100, "all", props=THROUGHPUT_PROPS)),
-        ("g2", f"3 brokers, RF 3, acks=all, 10,000 records/s of 1 KiB, {rate_s} s after {rate_warmup_s} s warm-up",
-         fixed("g2", "all", 10_000, 6, 3, rf3)),
+        task("g", f"3 brokers, 6 partitions, RF 3, min.insync.replicas=2, acks=all, 100 B, {n_cluster:,} records",
+             lambda b, t: produce(b, t, n_cluster, 100, "all", props=THROUGHPUT_PROPS), 6, 3, rf3),
+        fixed("g2", f"3 brokers, RF 3, acks=all, 10,000 records/s of 1 KiB, {rate_s} s after {rate_warmup_s} s warm-up",
+              "all", 10_000, 6, 3, rf3),
     ]
     return single, cluster
 
 
 def run_workloads(brokers, tasks, label):
     log(f"[{time.strftime('%H:%M:%S')}] {label}: {brokers.kind}")
+    create_topics(brokers.bootstrap, [topic for t in tasks for topic in t.topics])
     results = {}
-    for wid, _, fn in tasks:
+    for wid, _, run, _ in tasks:
         try:
-            results[wid] = fn(brokers)
+            results[wid] = run(brokers)
         except Exception as ex:   # one failed workload should not lose the others
             log(f"  {wid}: FAILED: {ex}")
             continue
@@ -254,11 +270,17 @@ def run_phase(cluster, wanted, opts, java, workdir):
         return [], {}
     sides = {}
     try:
-        for kind in ("weir", "kafka"):
+        def start(kind):
             data = tempfile.mkdtemp(prefix=f"{kind}-", dir=workdir)
             log(f"[{time.strftime('%H:%M:%S')}] starting {kind}, {3 if cluster else 1} broker(s)")
-            sides[kind] = (start_weir(opts.weir, data, 3 if cluster else 1) if kind == "weir"
-                           else start_kafka(java, data, 3 if cluster else 1))
+            return (start_weir(opts.weir, data, 3 if cluster else 1) if kind == "weir"
+                    else start_kafka(java, data, 3 if cluster else 1))
+
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:   # both at once: nothing is measured yet
+            started = {kind: pool.submit(start, kind) for kind in ("weir", "kafka")}
+        sides.update({kind: f.result() for kind, f in started.items() if f.exception() is None})
+        for f in started.values():
+            f.result()   # the first failure, once `finally` can stop whatever did start
         if not opts.no_warmup:
             # Three brokers share the work, so each compiles a third as fast: a warm-up of the smaller
             # sizes left both sides' JIT busy into round 1 (Kafka's at 32 CPU s/M in (g2)).
@@ -285,8 +307,7 @@ def create_idle_topics(sides, count, brokers):
     partitions at rest cost each broker while the workloads run."""
     configs = ["min.insync.replicas=2"] if brokers > 1 else []
     for kind, side in sides.items():
-        with concurrent.futures.ThreadPoolExecutor(4) as pool:   # TopicCommand is a JVM start each
-            list(pool.map(lambda i: create_topic(side.bootstrap, f"idle-{i}", 6, brokers, configs), range(count)))
+        create_topics(side.bootstrap, [(f"idle-{i}", 6, brokers, configs) for i in range(count)])
         if count:
             log(f"[{time.strftime('%H:%M:%S')}] {kind}: {count} idle topics of 6 partitions")
 
@@ -344,7 +365,7 @@ def round_ratios(rounds, wid, metric):
 
 def rows_of(rounds, tasks, rss, phase):
     rows = []
-    for wid, desc, _ in tasks:
+    for wid, desc, _, _ in tasks:
         w, k = medians(rounds, "weir", wid), medians(rounds, "kafka", wid)
         first = True
         for metric in [m for m in w if m in k]:
@@ -362,7 +383,7 @@ def ceiling_notes(rounds, tasks):
     Below 1.5x Kafka's, no broker can meet the target on this machine with this client. Producer rows
     only: the consumer's (e) CPU also covers its group's join, which its fetch rate leaves out."""
     notes = []
-    for wid, _, _ in tasks:
+    for wid, _, _, _ in tasks:
         w, k = medians(rounds, "weir", wid), medians(rounds, "kafka", wid)
         client, broker, kafka = w.get("client CPU s/M"), w.get("CPU s/M"), k.get("records/s")
         if (not (client and broker and kafka) or "fetch records/s" in w or wid in LATENCY_TARGET_WORKLOADS

@@ -13,8 +13,8 @@
 # the single-broker workloads, then three of each for (g, g2): free loopback ports, data in a temp
 # dir, both on the newest JDK found. A warm-up round (every workload, smaller on one broker, full
 # size on three, Weir then Kafka) warms the JIT of the very processes that are measured and is not
-# counted; then each round runs the workloads on Weir, then on Kafka, on new topics. Default: 3 rounds (about 30
-# min); --quick: 1 round, smaller runs, no g2 (about 5 min on a quiet machine).
+# counted; then each round runs the workloads on Weir, then on Kafka, on new topics. Default: 3 rounds (about 20
+# min); --quick: 1 round, smaller runs, no g2 (about 4 min on a quiet machine).
 # Per workload: records/s, MB/s, latency percentiles (fixed-rate rows: the steady state after
 # ProducerPerformance's --warmup-records of 10 s; a run whose client did not hold the target rate in
 # it is listed under the table as "Not steady"), the brokers' CPU seconds (user+sys from /proc, the measured side only) per

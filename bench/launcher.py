@@ -33,6 +33,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -41,14 +42,23 @@ KAFKA_LIB = os.path.join(ROOT, "bench", "target", "kafka-lib")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
+HANDED_OUT = set()
+HANDED_OUT_LOCK = threading.Lock()
+
+
 def free_port():
     """A free listening port below the ephemeral range. A port the kernel hands out for bind(0) comes
     from the range it also uses for outgoing connections, so a running broker's client socket could
     take it before the process meant to listen on it binds (a Kafka node of the 3-broker phase once
-    failed to start that way)."""
+    failed to start that way). Never the same port twice in one process, since compare.py starts
+    Weir and Kafka at once and a port is only taken once the broker binds it."""
     low = ephemeral_low()
     for _ in range(200):
         port = random.randrange(10000, low)
+        with HANDED_OUT_LOCK:
+            if port in HANDED_OUT:
+                continue
+            HANDED_OUT.add(port)
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -202,11 +212,14 @@ class Cluster:
         return sum(peak_rss_mib(p) for p in self.pids())
 
     def stop(self, timeout_s=30):
-        """SIGTERM, then SIGKILL whatever has not exited after timeout_s."""
-        self._signal(signal.SIGTERM)
+        """SIGTERM to the brokers, then to ZooKeeper once they are gone (an operator's order: a
+        broker whose ZooKeeper is gone first waits out its controlled shutdown's retries, some 30 s),
+        then SIGKILL whatever has not exited after timeout_s."""
         deadline = time.monotonic() + timeout_s
-        while any(alive(p) for p in self.pids()) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        for with_zookeeper in (False, True):
+            self._signal(signal.SIGTERM, with_zookeeper)
+            while any(alive(p) for p in self.pids(with_zookeeper)) and time.monotonic() < deadline:
+                time.sleep(0.1)
         self.kill()
 
     def kill(self):
@@ -219,8 +232,8 @@ class Cluster:
             else:
                 m.wait()
 
-    def _signal(self, sig):
-        for pid in self.pids():
+    def _signal(self, sig, with_zookeeper=True):
+        for pid in self.pids(with_zookeeper):
             if runs_from(pid, self.data):
                 os.kill(pid, sig)
 
