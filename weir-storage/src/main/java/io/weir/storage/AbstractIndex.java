@@ -3,10 +3,13 @@ package io.weir.storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -17,11 +20,20 @@ import org.apache.kafka.common.errors.CorruptRecordException;
  * down to whole entries) and trimmed to its entries when the segment becomes inactive or is
  * closed, so on load the number of entries is the file length divided by the entry size.
  *
+ * <p>The writer makes each page of the file with write(2) before it stores into the mapping there
+ * ({@link #writerBuffer(int)}): a store into a page of the sparse file that is not in the page
+ * cache faults, and Linux answers a fault on a file mapping by reading around it, as far as the
+ * device's read-ahead (8 MiB on a virtio disk here), zero-filling the holes. A new segment's first
+ * entries then filled 16 MiB of page cache with the zeros of its two index files (Kafka's do).
+ *
  * <p>Threading: one writer at a time (the owning {@link Log}'s lock); lookups may run
  * concurrently with it: entries are written before the volatile entry count is raised, and
  * remapping (resize, close) takes the write side of a read-write lock that lookups read-lock.
  */
 abstract class AbstractIndex implements Closeable {
+
+    /** The base page size of Linux on the platforms Weir runs on: the unit the page cache holds. */
+    static final int PAGE_BYTES = 4096;
 
     private final long baseOffset;
     private final ReentrantReadWriteLock remapLock = new ReentrantReadWriteLock();
@@ -30,6 +42,8 @@ abstract class AbstractIndex implements Closeable {
     private volatile MappedByteBuffer mmap;
     private volatile int maxEntries;
     private volatile int entries;
+    /** Writer's: the file's bytes below this lie in pages the writer made with write(2). */
+    private int madePagesEnd;
 
     AbstractIndex(Path file, long baseOffset, int maxIndexSize) throws IOException {
         this.file = file;
@@ -132,7 +146,25 @@ abstract class AbstractIndex implements Closeable {
         }
     }
 
-    final MappedByteBuffer writerBuffer() {
+    /**
+     * The mapping to store entry {@code slot} into, once the page (or, for an entry that straddles
+     * two, the pages) under it exist in the page cache: the first entry of each page writes zeros
+     * there with write(2), which makes the page without reading around it.
+     */
+    final MappedByteBuffer writerBuffer(int slot) {
+        int start = slot * entrySize();
+        int end = start + entrySize();
+        if (end > madePagesEnd) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ByteBuffer zeros = ByteBuffer.allocate(entrySize());
+                while (zeros.hasRemaining()) {
+                    channel.write(zeros, start + zeros.position());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write index " + file, e);
+            }
+            madePagesEnd = (end + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES;
+        }
         return mmap;
     }
 
@@ -218,6 +250,7 @@ abstract class AbstractIndex implements Closeable {
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 raf.setLength(rounded);
                 mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, rounded);
+                madePagesEnd = 0; // a shorter file lost its pages past the end
                 maxEntries = rounded / entrySize();
                 entries = Math.min(keep, maxEntries);
             }

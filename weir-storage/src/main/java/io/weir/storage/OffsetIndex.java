@@ -98,7 +98,7 @@ public final class OffsetIndex extends AbstractIndex {
             throw new InvalidOffsetException("Attempt to append offset " + offset + " to position " + n
                     + " no larger than the last offset appended (" + lastOffset() + ") to " + file());
         }
-        MappedByteBuffer buffer = writerBuffer();
+        MappedByteBuffer buffer = writerBuffer(n);
         buffer.putInt(n * ENTRY_SIZE, relativeOffset(offset));
         buffer.putInt(n * ENTRY_SIZE + 4, position);
         publishEntry(n);

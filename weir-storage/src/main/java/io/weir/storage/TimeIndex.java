@@ -87,7 +87,7 @@ public final class TimeIndex extends AbstractIndex {
                     + " smaller than the last offset " + last.offset() + " in " + file());
         }
         if (timestamp > last.timestamp()) {
-            MappedByteBuffer buffer = writerBuffer();
+            MappedByteBuffer buffer = writerBuffer(n);
             buffer.putLong(n * ENTRY_SIZE, timestamp);
             buffer.putInt(n * ENTRY_SIZE + 8, relativeOffset(offset));
             publishEntry(n);

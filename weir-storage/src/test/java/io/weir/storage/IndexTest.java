@@ -52,6 +52,42 @@ class IndexTest {
     }
 
     @Test
+    void entriesBringOnlyThePagesUnderThemIntoThePageCache() throws Exception {
+        // Preallocated as segment.index.bytes is by default. Without the writer making each page with
+        // write(2), the first store faults and the kernel reads around it: 32 pages with a 128 KiB
+        // read-ahead, 2,048 with this VM's 8 MiB (tmpfs, which does not read around, passes either way).
+        int maxIndexSize = 10 * 1024 * 1024;
+        OffsetIndex offsets = new OffsetIndex(tmp.resolve("r.index"), 0, maxIndexSize);
+        TimeIndex times = new TimeIndex(tmp.resolve("r.timeindex"), 0, maxIndexSize);
+        for (int i = 0; i < 1100; i++) {          // 8,800 bytes: three pages
+            offsets.append(i * 10L, i * 4096);
+        }
+        for (int i = 0; i < 700; i++) {           // 8,400 bytes, entry 341 straddling two pages
+            times.maybeAppend(1_000L + i, i * 10L, false);
+        }
+        assertThat(residentPages(offsets)).isEqualTo(3);
+        assertThat(residentPages(times)).isEqualTo(3);
+        assertThat(offsets.lookup(10_995)).isEqualTo(new OffsetPosition(10_990, 1099 * 4096));
+        assertThat(times.lookup(1_341)).isEqualTo(new TimestampOffset(1_341, 3_410));
+        assertThat(times.lookup(1_699)).isEqualTo(new TimestampOffset(1_699, 6_990));
+        offsets.close();
+        times.close();
+    }
+
+    /** Pages of an index's mapping in the page cache (mincore, through MappedByteBuffer.isLoaded). */
+    private static int residentPages(AbstractIndex index) {
+        return index.read(buffer -> {
+            int pages = 0;
+            for (int at = 0; at < buffer.capacity(); at += AbstractIndex.PAGE_BYTES) {
+                if (buffer.slice(at, Math.min(AbstractIndex.PAGE_BYTES, buffer.capacity() - at)).isLoaded()) {
+                    pages++;
+                }
+            }
+            return pages;
+        });
+    }
+
+    @Test
     void offsetIndexTruncatesTrimsAndReloads() throws Exception {
         Path file = tmp.resolve("b.index");
         OffsetIndex index = new OffsetIndex(file, 0, 800);
