@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -32,34 +31,39 @@ public final class CreateTopics {
             pending.add(parse(args[i]));
         }
         long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        Map<String, Throwable> refused = new HashMap<>();
         try (Admin admin = Admin.create(props)) {
-            Map<String, Throwable> errors = new HashMap<>();
-            while (true) {
-                errors.clear();
-                Map<String, KafkaFuture<Void>> futures = admin.createTopics(pending).values();
-                List<NewTopic> refused = new ArrayList<>();
-                for (NewTopic topic : pending) {
-                    try {
-                        futures.get(topic.name()).get();
-                    } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof TopicExistsException)) {
-                            refused.add(topic);
-                            errors.put(topic.name(), e.getCause());
-                        }
-                    }
+            while (!pending.isEmpty() && System.currentTimeMillis() <= deadline) {
+                if (!refused.isEmpty()) {
+                    Thread.sleep(1000);
                 }
-                pending = refused;
-                if (pending.isEmpty()) {
-                    return;
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    break;
-                }
-                Thread.sleep(1000);
+                Map<String, Throwable> now = create(admin, pending);
+                pending.removeIf(topic -> !now.containsKey(topic.name()));
+                refused = now;
             }
-            errors.forEach((name, e) -> System.err.println(name + ": " + e));
+        }
+        if (!pending.isEmpty()) {
+            refused.forEach((name, e) -> System.err.println(name + ": " + e));
             System.exit(1);
         }
+    }
+
+    /** Asks for every topic once: the ones refused, with why (an existing topic counts as made). */
+    private static Map<String, Throwable> create(Admin admin, List<NewTopic> topics) {
+        Map<String, Throwable> refused = new HashMap<>();
+        admin.createTopics(topics).values().forEach((name, future) -> {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    refused.put(name, e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                refused.put(name, e);
+            }
+        });
+        return refused;
     }
 
     private static NewTopic parse(String spec) {

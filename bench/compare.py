@@ -300,6 +300,7 @@ def run_phase(cluster, wanted, opts, java, workdir):
     finally:
         for side in sides.values():
             side.stop()
+            shutil.rmtree(side.data, ignore_errors=True)   # a full run's single-broker phase writes ~30 GB
 
 
 def create_idle_topics(sides, count, brokers):
