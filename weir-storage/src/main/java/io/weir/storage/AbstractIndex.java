@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntToLongFunction;
 
 import org.apache.kafka.common.errors.CorruptRecordException;
 
@@ -173,14 +174,22 @@ abstract class AbstractIndex implements Closeable {
      * entries visible now.
      */
     final int largestLowerBoundSlot(MappedByteBuffer buffer, long target, int count) {
-        if (count == 0 || keyAt(buffer, 0) > target) {
+        return largestSlotAtMost(slot -> keyAt(buffer, slot), target, count);
+    }
+
+    /**
+     * The largest of the first {@code count} slots whose {@code value} is <= {@code target} (-1
+     * if none); {@code value} must not decrease from slot to slot.
+     */
+    static int largestSlotAtMost(IntToLongFunction value, long target, int count) {
+        if (count == 0 || value.applyAsLong(0) > target) {
             return -1;
         }
         int lo = 0;
         int hi = count - 1;
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (keyAt(buffer, mid) <= target) {
+            if (value.applyAsLong(mid) <= target) {
                 lo = mid;
             } else {
                 hi = mid - 1;

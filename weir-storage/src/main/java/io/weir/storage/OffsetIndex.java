@@ -68,19 +68,8 @@ public final class OffsetIndex extends AbstractIndex {
      */
     public OffsetPosition lastEntryBelow(int position) {
         return read(buffer -> {
-            int lo = 0;
-            int hi = entries() - 1;
-            int found = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                if (buffer.getInt(mid * ENTRY_SIZE + 4) < position) {
-                    found = mid;
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            return found < 0 ? null : entryAt(buffer, found);
+            int slot = largestSlotAtMost(i -> buffer.getInt(i * ENTRY_SIZE + 4), position - 1L, entries());
+            return slot < 0 ? null : entryAt(buffer, slot);
         });
     }
 
