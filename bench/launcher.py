@@ -213,8 +213,8 @@ class Cluster:
 
     def stop(self, timeout_s=30):
         """SIGTERM to the brokers, then to ZooKeeper once they are gone (an operator's order: a
-        broker whose ZooKeeper is gone first waits out its controlled shutdown's retries, some 30 s),
-        then SIGKILL whatever has not exited after timeout_s."""
+        broker whose ZooKeeper is gone first skips its controlled shutdown after a session timeout,
+        6 s), then SIGKILL whatever has not exited after timeout_s."""
         deadline = time.monotonic() + timeout_s
         for with_zookeeper in (False, True):
             self._signal(signal.SIGTERM, with_zookeeper)

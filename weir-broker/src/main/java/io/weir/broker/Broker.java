@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.Uuid;
@@ -196,6 +197,10 @@ public final class Broker implements AutoCloseable {
         if (ctx.metadataCache().aliveBrokers().stream().noneMatch(b -> b.id() != id)) {
             return;
         }
+        OptionalLong epoch = registrationEpoch();
+        if (epoch.isEmpty()) {
+            return;
+        }
         int retries = config.getInt(ClusterConfigs.CONTROLLED_SHUTDOWN_MAX_RETRIES);
         long backoffMs = config.getLong(ClusterConfigs.CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS);
         int timeoutMs = config.getInt(ClusterConfigs.CONTROLLER_SOCKET_TIMEOUT_MS);
@@ -206,7 +211,7 @@ public final class Broker implements AutoCloseable {
             try {
                 if (endpoint.isPresent()) {
                     ControllerResponse.ControlledShutdownResponse r = ControlPlaneClient.controlledShutdown(
-                        endpoint.get(), new ControlledShutdownRequest(id, zk.brokerEpoch(id)), timeoutMs);
+                        endpoint.get(), new ControlledShutdownRequest(id, epoch.getAsLong()), timeoutMs);
                     if (r.error() == Errors.NONE && r.partitionsRemaining().isEmpty()) {
                         LOG.info("Controlled shutdown succeeded");
                         return;
@@ -222,6 +227,26 @@ public final class Broker implements AutoCloseable {
             }
         }
         LOG.warn("Controlled shutdown did not move every leadership; shutting down anyway");
+    }
+
+    /**
+     * The epoch of this broker's registration, read once for every attempt of a controlled shutdown;
+     * empty, with a warning, when ZooKeeper stays unreachable for a session timeout. No controller
+     * can move leadership without ZooKeeper, and once this broker's session has expired the
+     * controller treats it as gone, so waiting out retries would only delay the stop.
+     */
+    private OptionalLong registrationEpoch() {
+        int waitMs = config.zkSessionTimeoutMs();
+        try {
+            if (zk.awaitConnected(waitMs)) {
+                return OptionalLong.of(zk.brokerEpoch(config.brokerId()));
+            }
+            LOG.warn("Controlled shutdown skipped: ZooKeeper unreachable for {} ms (zookeeper.session.timeout.ms), "
+                + "so no controller can move this broker's leaderships", waitMs);
+        } catch (RuntimeException e) {
+            LOG.warn("Controlled shutdown skipped: this broker's registration cannot be read: {}", e.getMessage());
+        }
+        return OptionalLong.empty();
     }
 
     /**

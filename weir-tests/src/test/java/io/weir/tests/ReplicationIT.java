@@ -347,4 +347,24 @@ class ReplicationIT {
             assertThat(readAll(cluster, tp, 200)).containsExactlyElementsOf(expectedValues(200));
         }
     }
+
+    /**
+     * Without ZooKeeper no controller can move leadership, so a broker asked to stop does not wait
+     * for one: it stops in about a session timeout, not after a ZooKeeper read's retries and
+     * {@code controlled.shutdown.max.retries} backoffs of a minute each.
+     */
+    @Test
+    @Timeout(30)
+    void aBrokerWhoseZooKeeperIsGoneStopsWithoutWaitingForIt() throws Exception {
+        try (WeirCluster cluster = WeirCluster.builder().brokers(2)
+                .set("controlled.shutdown.retry.backoff.ms", "60000").start()) {
+            TopicPartition tp = new TopicPartition("orphaned", 0);
+            createTopic(cluster, tp.topic(), 1, 2, 1);
+            WeirCluster.await("a full ISR", WAIT, () -> cluster.isrOf(tp).size() == 2);
+            int leader = cluster.leaderOf(tp);
+            cluster.stopZooKeeper();
+            cluster.stop(leader);
+            assertThat(cluster.runningBrokers()).containsExactly(1 - leader);
+        }
+    }
 }

@@ -139,6 +139,14 @@ public final class WeirCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the cluster's ZooKeeper, as an ensemble that is lost would look to the brokers: their
+     * sessions are suspended, then expire. The brokers keep running.
+     */
+    public void stopZooKeeper() {
+        zk.close();
+    }
+
     /** Starts a stopped broker again on its old port with its data. */
     public void restart(int id) {
         if (brokers.containsKey(id)) {

@@ -169,7 +169,11 @@ final class ControllerRole {
     void onShutdown() {
         try {
             resign("shutting down");
-            controllerZk.deleteControllerIfOwned();
+            // Without a connection the check would wait out the client's retries, and /controller, an
+            // ephemeral node, goes with the session anyway.
+            if (controllerZk.connected()) {
+                controllerZk.deleteControllerIfOwned();
+            }
         } finally {
             controllerZk.close();
             setActiveControllerId(-1);

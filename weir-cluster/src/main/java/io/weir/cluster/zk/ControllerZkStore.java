@@ -64,6 +64,11 @@ public final class ControllerZkStore implements AutoCloseable {
         return election.tryElect(brokerId, timestampMs);
     }
 
+    /** Whether the client is connected to ZooKeeper now (its operations would otherwise wait and retry). */
+    public boolean connected() {
+        return client.getZookeeperClient().isConnected();
+    }
+
     /** Deletes {@code /controller} if this session holds it; true if it did. */
     public boolean deleteControllerIfOwned() {
         return election.deleteIfOwned();

@@ -111,6 +111,19 @@ public final class ZkStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this store's client is connected to ZooKeeper, waiting up to {@code maxWaitMs} for it
+     * to reconnect; false at once when interrupted.
+     */
+    public boolean awaitConnected(long maxWaitMs) {
+        try {
+            return client.blockUntilConnected((int) Math.min(maxWaitMs, Integer.MAX_VALUE), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The connect string this store was opened with, chroot included. */
     public String connectString() {
         return connectString;
