@@ -4,20 +4,23 @@
 topic of PARTITIONS partitions on Weir, then on Kafka, and consuming it back.
 
   bench/diagnostics/shape.py --partitions 200 [--size 100] [--records 2000000] [--rounds 3]
-                             [--acks 1,all] [--quiet] [--producer-prop KEY=VALUE]...
+                             [--acks 1,all] [--quiet] [--trickle RATE] [--producer-prop KEY=VALUE]...
 
 Per round and side: the producer's records/s, p99, the broker's CPU per million records (all, user)
 and the client's; the consumer's the same. --quiet also measures the broker's CPU per second while
 a consumer group long-polls the topic with nothing left to read (ConsumerPerformance until its 20 s
 timeout): what partitions at rest cost with a consumer on them. Without --producer-prop the
 producer uses compare.py's throughput settings (linger.ms=5, batch.size=65536). Prints the rows and
-the median Weir/Kafka ratio per figure; appends nothing to docs/.
+the median Weir/Kafka ratio per figure; appends nothing to docs/. --trickle RATE also measures the
+broker's CPU per second while a consumer group reads the topic at its end and a producer sends RATE
+records/s of 100 B for 15 s: a few partitions of the group's many have news at each fetch.
 """
 import argparse
 import collections
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +47,28 @@ def quiet_consumer(brokers, topic, records):
     return {"CPU ms/s": 1000 * (brokers.cpu() - cpu0) / (time.monotonic() - t0)}
 
 
+def trickle_consumer(brokers, topic, rate, seconds):
+    """Broker CPU ms per second while a new group consumes `topic` from its end and a producer sends
+    `rate` records/s of 100 B for `seconds` (acks=1, the tool's default batching): each batch wakes
+    the group's fetch, which then has news on one partition of the many in its session."""
+    cmd = ["java", "-Xmx1g", "-Dlog4j2.level=warn", "-cp", f"{compare.KAFKA_LIB}/*",
+           "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", brokers.bootstrap, "--topic", topic,
+           "--num-records", str(rate * seconds), "--timeout", "5000", "--from-latest",
+           "--group", f"trickle-{uuid.uuid4().hex[:8]}"]
+    consumer = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(6)   # the group's join: group.initial.rebalance.delay.ms (3 s) and the first fetches
+        cpu0, t0 = brokers.cpu(), time.monotonic()
+        compare.timed_tool("org.apache.kafka.tools.ProducerPerformance",
+                           ["--topic", topic, "--num-records", str(rate * seconds), "--record-size", "100",
+                            "--throughput", str(rate), "--bootstrap-server", brokers.bootstrap,
+                            "--command-property", "acks=1"])
+        return {"CPU ms/s": 1000 * (brokers.cpu() - cpu0) / (time.monotonic() - t0)}
+    finally:
+        consumer.kill()
+        consumer.wait()
+
+
 def run_round(sides, opts, props, suffix, results):
     for kind, b in sides.items():
         for acks in opts.acks:
@@ -60,6 +85,10 @@ def run_round(sides, opts, props, suffix, results):
             m = quiet_consumer(b, topic, opts.records)
             results[("quiet consumer", kind)].append(m)
             compare.log(f"  {kind} quiet consumer: CPU {m['CPU ms/s']:.1f} ms/s")
+        if opts.trickle:
+            m = trickle_consumer(b, topic, opts.trickle, 15)
+            results[("trickle consumer", kind)].append(m)
+            compare.log(f"  {kind} trickle consumer: CPU {m['CPU ms/s']:.1f} ms/s")
 
 
 def report(results):
@@ -81,6 +110,7 @@ def main():
     p.add_argument("--acks", default="1,all")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--producer-prop", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--trickle", type=int, default=0, metavar="RATE")
     opts = p.parse_args()
     opts.acks = opts.acks.split(",")
     props = opts.producer_prop or compare.THROUGHPUT_PROPS
