@@ -37,10 +37,15 @@ def tool(main_class, args, timeout_s=900):
     return timed_tool(main_class, args, timeout_s)[0]
 
 
+def tool_command(main_class, args):
+    """The command line of one of Kafka's client tools (kafka-tools 4.3.1 from bench/target/kafka-lib)."""
+    return ["java", "-Xmx1g", "-Dlog4j2.level=warn", "-cp", f"{KAFKA_LIB}/*", main_class] + args
+
+
 def timed_tool(main_class, args, timeout_s=900):
     """Runs a Kafka tool to its end: its stdout, and the CPU seconds (user+sys) its JVM took. The CPU
     is what this process's ended children took meanwhile, so tools must not run side by side."""
-    cmd = ["java", "-Xmx1g", "-Dlog4j2.level=warn", "-cp", f"{KAFKA_LIB}/*", main_class] + args
+    cmd = tool_command(main_class, args)
     before = children_cpu_seconds()
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, cwd=ROOT)
     if res.returncode != 0:

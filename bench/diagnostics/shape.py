@@ -34,11 +34,16 @@ PRODUCE_FIGURES = ("records/s", "p99 ms", "CPU s/M", "user CPU s/M", "client CPU
 CONSUME_FIGURES = ("fetch records/s", "CPU s/M", "user CPU s/M", "client CPU s/M")
 
 
+def consumer_args(brokers, topic, records, timeout_ms, group_prefix):
+    """ConsumerPerformance in a new group, until `records` or `timeout_ms` without one."""
+    return ["--bootstrap-server", brokers.bootstrap, "--topic", topic, "--num-records", str(records),
+            "--timeout", str(timeout_ms), "--group", f"{group_prefix}-{uuid.uuid4().hex[:8]}"]
+
+
 def quiet_consumer(brokers, topic, records):
     """Broker CPU ms per second while a new group consumes `topic` (holding `records`) and then waits
     for more until ConsumerPerformance's 20 s timeout."""
-    args = ["--bootstrap-server", brokers.bootstrap, "--topic", topic, "--num-records", str(records + 1),
-            "--timeout", "20000", "--group", f"quiet-{uuid.uuid4().hex[:8]}"]
+    args = consumer_args(brokers, topic, records + 1, 20000, "quiet")
     cpu0, t0 = brokers.cpu(), time.monotonic()
     try:
         compare.timed_tool("org.apache.kafka.tools.ConsumerPerformance", args)
@@ -51,10 +56,8 @@ def trickle_consumer(brokers, topic, rate, seconds):
     """Broker CPU ms per second while a new group consumes `topic` from its end and a producer sends
     `rate` records/s of 100 B for `seconds` (acks=1, the tool's default batching): each batch wakes
     the group's fetch, which then has news on one partition of the many in its session."""
-    cmd = ["java", "-Xmx1g", "-Dlog4j2.level=warn", "-cp", f"{compare.KAFKA_LIB}/*",
-           "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", brokers.bootstrap, "--topic", topic,
-           "--num-records", str(rate * seconds), "--timeout", "5000", "--from-latest",
-           "--group", f"trickle-{uuid.uuid4().hex[:8]}"]
+    cmd = compare.tool_command("org.apache.kafka.tools.ConsumerPerformance",
+                               consumer_args(brokers, topic, rate * seconds, 5000, "trickle") + ["--from-latest"])
     consumer = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(6)   # the group's join: group.initial.rebalance.delay.ms (3 s) and the first fetches
